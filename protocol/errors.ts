@@ -10,10 +10,7 @@ export class ProtocolError extends Error {
   readonly offset: number | undefined;
 
   constructor(message: string, options: { path?: string; offset?: number; cause?: unknown } = {}) {
-    const where = [
-      options.path,
-      options.offset === undefined ? undefined : `offset ${options.offset}`,
-    ]
+    const where = [options.path, options.offset === undefined ? undefined : `offset ${options.offset}`]
       .filter((part) => part !== undefined)
       .join(", ");
     super(where ? `${where}: ${message}` : message, { cause: options.cause });
