@@ -1,0 +1,192 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
+import { keyCheckValue, verifyKeyCheckValue } from "../../protocol/crypto/kcv.js";
+import { unionPayEcbMac, verifyUnionPayEcbMac } from "../../protocol/crypto/mac-unionpay-ecb.js";
+import { splitSignInKeys, unwrapWorkingKeys } from "../../protocol/crypto/working-keys.js";
+import { toHex } from "../../protocol/hex.js";
+import { writeFileAtomic } from "../storage/atomic-file.js";
+import { type KeySlot, type KeyUse, SLOT_USE, WORKING_SLOTS } from "./key-slots.js";
+import { KeyStoreError } from "./key-store-error.js";
+import type { SecureElement } from "./secure-element.js";
+
+const STORE_FILE = "keys.json";
+const FORMAT = 1;
+
+const slotRecordSchema = z.object({
+  /** Public check value (first 4 bytes of E(key, 00×8)), hex: lets people compare keys without seeing them. */
+  kcv: z.string().regex(/^[0-9A-F]{8}$/),
+  length: z.union([z.literal(8), z.literal(16), z.literal(24)]),
+  /** The key sealed by the secure element, base64. Useless without the device key. */
+  sealed: z.string().min(1),
+});
+const storeFileSchema = z.object({
+  format: z.literal(FORMAT),
+  slots: z.object({
+    tmk: slotRecordSchema.optional(),
+    pik: slotRecordSchema.optional(),
+    mak: slotRecordSchema.optional(),
+    tdk: slotRecordSchema.optional(),
+  }),
+});
+type SlotRecord = z.infer<typeof slotRecordSchema>;
+type StoreFile = z.infer<typeof storeFileSchema>;
+
+export interface SlotStatus {
+  slot: KeySlot;
+  kcv: string;
+  length: number;
+}
+
+/**
+ * The terminal key store: TMK → PIK / MAK / TDK. Keys exist in clear only inside a method call, in
+ * Buffers that are zeroised before it returns; at rest each is sealed by the secure element, and the
+ * whole set is one file replaced atomically, so a power cut leaves the old set or the new, never half.
+ * Callers never see a key: they ask the store to encrypt a PIN block, compute or verify a MAC, or
+ * encrypt track data, and each key serves only its slot's purpose.
+ */
+export class KeyStore {
+  private state: StoreFile;
+  private readonly file: string;
+
+  constructor(
+    dir: string,
+    private readonly secureElement: SecureElement,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.file = join(dir, STORE_FILE);
+    this.state = this.read();
+  }
+
+  /** Loads the terminal master key (as cleared by the key-injection step), checking its KCV when given. */
+  loadTmk(tmk: Buffer, expectedKcv?: Buffer): SlotStatus {
+    if (tmk.length !== 16 && tmk.length !== 24) {
+      throw new KeyStoreError(`TMK must be a 16- or 24-byte TDES key, got ${tmk.length} bytes`, "tmk");
+    }
+    if (expectedKcv && !verifyKeyCheckValue("tdes", tmk, expectedKcv, "zero-block")) {
+      throw new KeyStoreError("check value does not match; key not loaded", "tmk");
+    }
+    // A new TMK invalidates the working keys wrapped under the old one.
+    const next: StoreFile = { format: FORMAT, slots: { tmk: this.seal("tmk", tmk) } };
+    this.commit(next);
+    return this.status("tmk")!;
+  }
+
+  /**
+   * Installs the working keys from a sign-in response's field 62: unwraps each under the TMK and checks
+   * every check value; any mismatch refuses the whole set and keeps the previous keys.
+   */
+  installSignInKeys(field62: Buffer): SlotStatus[] {
+    const { keys } = splitSignInKeys(field62);
+    const clear = this.withKey("tmk", "unwrap-working-keys", (tmk) => unwrapWorkingKeys(tmk, keys));
+    try {
+      const slots: StoreFile["slots"] = { tmk: this.state.slots.tmk! };
+      for (const [name, value] of clear) slots[name] = this.seal(name, value);
+      this.commit({ format: FORMAT, slots });
+    } finally {
+      for (const value of clear.values()) value.fill(0);
+    }
+    return WORKING_SLOTS.map((slot) => this.status(slot)).filter((s): s is SlotStatus => s !== undefined);
+  }
+
+  /** Enciphers a clear ISO 9564 PIN block (8 bytes) under the PIK for field 52. */
+  encryptPinBlock(clearBlock: Buffer): Buffer {
+    if (clearBlock.length !== 8)
+      throw new KeyStoreError(`PIN block must be 8 bytes, got ${clearBlock.length}`, "pik");
+    return this.withKey("pik", "encrypt-pin", (pik) => tdesEcbEncrypt(pik, clearBlock));
+  }
+
+  /** The UnionPay POS ECB MAC over a MAB: the 8 ASCII bytes for field 64. */
+  macUnionPayEcb(mab: Buffer): Buffer {
+    return this.withKey("mak", "mac", (mak) => unionPayEcbMac(mak, mab));
+  }
+
+  /** Verifies a response's field 64 in constant time. */
+  verifyMacUnionPayEcb(mab: Buffer, field64: Buffer): boolean {
+    return this.withKey("mak", "mac", (mak) => verifyUnionPayEcbMac(mak, mab, field64));
+  }
+
+  /** Encrypts 8-byte blocks of track data under the TDK (TDES-ECB), as the 004 sign-in layout intends. */
+  encryptTrackData(blocks: Buffer): Buffer {
+    if (blocks.length === 0 || blocks.length % 8 !== 0) {
+      throw new KeyStoreError(`track data must be whole 8-byte blocks, got ${blocks.length} bytes`, "tdk");
+    }
+    return this.withKey("tdk", "encrypt-data", (tdk) => tdesEcbEncrypt(tdk, blocks));
+  }
+
+  has(slot: KeySlot): boolean {
+    return this.state.slots[slot] !== undefined;
+  }
+
+  /** Check values of every loaded key (never the keys). */
+  status(): SlotStatus[];
+  status(slot: KeySlot): SlotStatus | undefined;
+  status(slot?: KeySlot): SlotStatus[] | SlotStatus | undefined {
+    const one = (s: KeySlot): SlotStatus | undefined => {
+      const record = this.state.slots[s];
+      return record ? { slot: s, kcv: record.kcv, length: record.length } : undefined;
+    };
+    if (slot) return one(slot);
+    return (["tmk", ...WORKING_SLOTS] as KeySlot[]).map(one).filter((s): s is SlotStatus => s !== undefined);
+  }
+
+  /** Forgets the working keys (sign-out or a host demand to re-sign-in); the TMK stays. */
+  dropWorkingKeys(): void {
+    const tmk = this.state.slots.tmk;
+    this.commit({ format: FORMAT, slots: tmk ? { tmk } : {} });
+  }
+
+  /** Tamper response: destroys the device key and the store; nothing can be used until re-keyed. */
+  erase(): void {
+    this.secureElement.wipe();
+    rmSync(this.file, { force: true });
+    this.state = { format: FORMAT, slots: {} };
+  }
+
+  private withKey<T>(slot: KeySlot, use: KeyUse, fn: (key: Buffer) => T): T {
+    if (SLOT_USE[slot] !== use) throw new KeyStoreError(`may not be used to ${use}`, slot);
+    const record = this.state.slots[slot];
+    if (!record) {
+      throw new KeyStoreError(
+        slot === "tmk" ? "no terminal master key loaded" : "no key: sign in first",
+        slot,
+      );
+    }
+    const key = this.secureElement.open(Buffer.from(record.sealed, "base64"), slot);
+    try {
+      return fn(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  private seal(slot: KeySlot, key: Buffer): SlotRecord {
+    const kcv = keyCheckValue("tdes", key, { method: "zero-block", length: 4 });
+    const length = key.length as SlotRecord["length"];
+    return { kcv: toHex(kcv), length, sealed: this.secureElement.seal(key, slot).toString("base64") };
+  }
+
+  private commit(next: StoreFile): void {
+    writeFileAtomic(this.file, Buffer.from(`${JSON.stringify(next, null, 1)}\n`));
+    this.state = next;
+  }
+
+  private read(): StoreFile {
+    if (!existsSync(this.file)) return { format: FORMAT, slots: {} };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(this.file, "utf8"));
+    } catch {
+      throw new KeyStoreError(`key store ${this.file} is not valid JSON`);
+    }
+    const file = storeFileSchema.safeParse(parsed);
+    if (!file.success) {
+      const issue = file.error.issues[0];
+      throw new KeyStoreError(
+        `key store ${this.file} is malformed at ${issue?.path.join(".") || "top level"}`,
+      );
+    }
+    return file.data;
+  }
+}
