@@ -4,9 +4,20 @@ import { z } from "zod";
 import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
 import { keyCheckValue, verifyKeyCheckValue } from "../../protocol/crypto/kcv.js";
 import { unionPayEcbMac, verifyUnionPayEcbMac } from "../../protocol/crypto/mac-unionpay-ecb.js";
+import { assertUsage } from "../../protocol/crypto/tr31/assert-usage.js";
+import { unwrapTr31 } from "../../protocol/crypto/tr31/unwrap.js";
 import { splitSignInKeys, unwrapWorkingKeys } from "../../protocol/crypto/working-keys.js";
 import { toHex } from "../../protocol/hex.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
+import {
+  type DukptEngine,
+  type DukptScheme,
+  DukptTransaction,
+  decodeDukptEngine,
+  dukptKsn,
+  encodeDukptEngine,
+  loadDukptEngine,
+} from "./dukpt-slot.js";
 import { type KeySlot, type KeyUse, SLOT_USE, WORKING_SLOTS } from "./key-slots.js";
 import { KeyStoreError } from "./key-store-error.js";
 import type { SecureElement } from "./secure-element.js";
@@ -21,6 +32,13 @@ const slotRecordSchema = z.object({
   /** The key sealed by the secure element, base64. Useless without the device key. */
   sealed: z.string().min(1),
 });
+const dukptRecordSchema = z.object({
+  scheme: z.enum(["tdes", "aes"]),
+  /** The KSN the next transaction will use (public: it travels in clear with every message). */
+  nextKsn: z.string().regex(/^[0-9A-F]+$/),
+  /** The engine's future-key registers, sealed. */
+  sealed: z.string().min(1),
+});
 const storeFileSchema = z.object({
   format: z.literal(FORMAT),
   slots: z.object({
@@ -29,6 +47,7 @@ const storeFileSchema = z.object({
     mak: slotRecordSchema.optional(),
     tdk: slotRecordSchema.optional(),
   }),
+  dukpt: dukptRecordSchema.optional(),
 });
 type SlotRecord = z.infer<typeof slotRecordSchema>;
 type StoreFile = z.infer<typeof storeFileSchema>;
@@ -68,9 +87,75 @@ export class KeyStore {
       throw new KeyStoreError("check value does not match; key not loaded", "tmk");
     }
     // A new TMK invalidates the working keys wrapped under the old one.
-    const next: StoreFile = { format: FORMAT, slots: { tmk: this.seal("tmk", tmk) } };
-    this.commit(next);
+    this.commit({ ...this.state, slots: { tmk: this.seal("tmk", tmk) } });
     return this.status("tmk")!;
+  }
+
+  /**
+   * Loads the TMK from a TR-31 key block (as a key-injection facility hands it over) under the key
+   * block protection key. The block must be a TDES key-encryption key (usage K0, algorithm T) that
+   * may decrypt (mode D or B): anything else is refused before the key is touched.
+   */
+  loadTmkFromTr31(kbpk: Buffer, block: string): SlotStatus {
+    const { header, key } = unwrapTr31(kbpk, block);
+    try {
+      assertUsage(header, { usage: "K0", algorithm: "T", modes: ["D", "B"] });
+      return this.loadTmk(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Loads a DUKPT initial key (IPEK / AES initial key) with its KSN; replaces any previous DUKPT slot. */
+  loadDukptInitialKey(
+    scheme: DukptScheme,
+    initialKey: Buffer,
+    ksn: Buffer,
+  ): { scheme: DukptScheme; nextKsn: string } {
+    const engine = loadDukptEngine(scheme, initialKey, ksn);
+    this.commit({ ...this.state, dukpt: this.sealDukpt(engine) });
+    return { scheme, nextKsn: this.state.dukpt!.nextKsn };
+  }
+
+  /**
+   * Loads a DUKPT initial key from a TR-31 block (usage B1, algorithm T or A). The initial KSN comes
+   * from the block's KS (TDES) / IK (AES) optional block, or from `ksn` when the block has none.
+   */
+  loadDukptFromTr31(kbpk: Buffer, block: string, ksn?: Buffer): { scheme: DukptScheme; nextKsn: string } {
+    const { header, key } = unwrapTr31(kbpk, block);
+    try {
+      assertUsage(header, { usage: "B1", algorithm: ["T", "A"] });
+      const scheme: DukptScheme = header.algorithm === "A" ? "aes" : "tdes";
+      const fromBlock = header.optionalBlocks.find((b) => b.id === (scheme === "aes" ? "IK" : "KS"));
+      const initialKsn = ksn ?? (fromBlock ? Buffer.from(fromBlock.value, "hex") : undefined);
+      if (!initialKsn)
+        throw new KeyStoreError("no KSN: the key block has no KS/IK block and none was given", "dukpt");
+      return this.loadDukptInitialKey(scheme, key, initialKsn);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /**
+   * Starts a DUKPT transaction. The advanced engine is written to disk before the transaction key is
+   * handed out, so a power cut can skip a KSN but never reuse one. Close the transaction when done.
+   */
+  beginDukptTransaction(): DukptTransaction {
+    const record = this.state.dukpt;
+    if (!record) throw new KeyStoreError("no DUKPT key loaded", "dukpt");
+    const sealed = this.secureElement.open(Buffer.from(record.sealed, "base64"), "dukpt");
+    const engine = decodeDukptEngine(record.scheme, sealed);
+    sealed.fill(0);
+    const { ksn, transactionKey } = engine.terminal.nextTransaction();
+    try {
+      this.commit({ ...this.state, dukpt: this.sealDukpt(engine) });
+    } catch (error) {
+      transactionKey.fill(0);
+      throw error;
+    } finally {
+      engine.terminal.zeroize();
+    }
+    return new DukptTransaction(record.scheme, ksn, transactionKey);
   }
 
   /**
@@ -83,7 +168,7 @@ export class KeyStore {
     try {
       const slots: StoreFile["slots"] = { tmk: this.state.slots.tmk! };
       for (const [name, value] of clear) slots[name] = this.seal(name, value);
-      this.commit({ format: FORMAT, slots });
+      this.commit({ ...this.state, slots });
     } finally {
       for (const value of clear.values()) value.fill(0);
     }
@@ -131,10 +216,16 @@ export class KeyStore {
     return (["tmk", ...WORKING_SLOTS] as KeySlot[]).map(one).filter((s): s is SlotStatus => s !== undefined);
   }
 
+  /** The DUKPT slot's scheme and the KSN its next transaction will use, if one is loaded. */
+  dukptStatus(): { scheme: DukptScheme; nextKsn: string } | undefined {
+    const record = this.state.dukpt;
+    return record ? { scheme: record.scheme, nextKsn: record.nextKsn } : undefined;
+  }
+
   /** Forgets the working keys (sign-out or a host demand to re-sign-in); the TMK stays. */
   dropWorkingKeys(): void {
     const tmk = this.state.slots.tmk;
-    this.commit({ format: FORMAT, slots: tmk ? { tmk } : {} });
+    this.commit({ ...this.state, slots: tmk ? { tmk } : {} });
   }
 
   /** Tamper response: destroys the device key and the store; nothing can be used until re-keyed. */
@@ -165,6 +256,20 @@ export class KeyStore {
     const kcv = keyCheckValue("tdes", key, { method: "zero-block", length: 4 });
     const length = key.length as SlotRecord["length"];
     return { kcv: toHex(kcv), length, sealed: this.secureElement.seal(key, slot).toString("base64") };
+  }
+
+  private sealDukpt(engine: DukptEngine): NonNullable<StoreFile["dukpt"]> {
+    const encoded = encodeDukptEngine(engine);
+    try {
+      const nextKsn = toHex(dukptKsn(engine));
+      return {
+        scheme: engine.scheme,
+        nextKsn,
+        sealed: this.secureElement.seal(encoded, "dukpt").toString("base64"),
+      };
+    } finally {
+      encoded.fill(0);
+    }
   }
 
   private commit(next: StoreFile): void {
