@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { registerIso8583 } from "./iso8583.js";
 import { registerTlv } from "./tlv.js";
 
 /** Every posctl subcommand group, each in its own file. */
 export function registerCommands(program: Command): void {
+  registerIso8583(program);
   registerTlv(program);
 }
