@@ -10,7 +10,8 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .configureOutput({
       // Commander's own usage errors follow the same rule as ours: one line, exit 2.
-      outputError: (text, write) => write(`posctl: ${text.replace(/^error: /, "").trim()}\n`),
+      outputError: (text, write) =>
+        write(`posctl: ${text.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
     })
     .exitOverride();
   registerCommands(program);

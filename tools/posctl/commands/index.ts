@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerCrypto } from "./crypto.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerTlv } from "./tlv.js";
 
@@ -6,4 +7,5 @@ import { registerTlv } from "./tlv.js";
 export function registerCommands(program: Command): void {
   registerIso8583(program);
   registerTlv(program);
+  registerCrypto(program);
 }
