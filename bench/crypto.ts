@@ -6,7 +6,6 @@ import {
   privateEncrypt,
   publicDecrypt,
 } from "node:crypto";
-import { pathToFileURL } from "node:url";
 import forge from "node-forge";
 import { deriveTdesIpek } from "../protocol/crypto/dukpt/tdes-ipek.js";
 import { TdesDukptTerminal } from "../protocol/crypto/dukpt/tdes-terminal.js";
@@ -14,6 +13,7 @@ import { macAnsiX919 } from "../protocol/crypto/mac.js";
 import { unionPayEcbMac } from "../protocol/crypto/mac-unionpay-ecb.js";
 import { encodePinBlock, encryptPinBlock } from "../protocol/crypto/pinblock/index.js";
 import { fromHex, toHex } from "../protocol/hex.js";
+import { isMain, opsPerSec, resultTable } from "./measure.js";
 import type { BenchResult } from "./result.js";
 
 /**
@@ -21,23 +21,6 @@ import type { BenchResult } from "./result.js";
  * underneath) beside node-forge doing the same work in pure JS. Each pair is checked to give the same
  * answer before it is timed. Every operation builds its cipher afresh, as protocol/crypto does.
  */
-
-let sink: unknown;
-
-function opsPerSec(fn: () => unknown, ms: number): number {
-  const warmUpEnd = performance.now() + Math.min(200, ms / 5);
-  while (performance.now() < warmUpEnd) sink = fn();
-  const limit = BigInt(Math.round(ms)) * 1_000_000n;
-  const start = process.hrtime.bigint();
-  let n = 0;
-  let elapsed = 0n;
-  do {
-    for (let i = 0; i < 50; i++) sink = fn();
-    n += 50;
-    elapsed = process.hrtime.bigint() - start;
-  } while (elapsed < limit);
-  return n / (Number(elapsed) / 1e9);
-}
 
 /** Times both sides and states in the notes which is faster per operation, and by how much. */
 function pair(
@@ -329,17 +312,6 @@ export async function benchCrypto(ms = 1_000): Promise<BenchResult[]> {
   return [...benchPinBlock(ms), ...benchDukpt(ms), ...benchMacs(ms), ...benchRsa(ms)];
 }
 
-function table(results: readonly BenchResult[]): string {
-  const rows = results.map((r) => [r.name, Math.round(r.opsPerSec).toLocaleString("en-US"), r.note ?? ""]);
-  const head = ["benchmark", "ops/s", "note"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await benchCrypto();
-  process.stdout.write(`${table(results)}\n`);
-  void sink;
+if (isMain(import.meta.url)) {
+  process.stdout.write(`${resultTable(await benchCrypto())}\n`);
 }

@@ -1,12 +1,10 @@
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { packFrame, unpackFrame } from "../protocol/iso8583/cup/frame.js";
 import { headerFromDigits } from "../protocol/iso8583/cup/header.js";
 import { cupSpec } from "../protocol/iso8583/cup/spec.js";
 import { compileSpec, pack, unpack } from "../protocol/iso8583/message.js";
 import type { Iso8583Message } from "../protocol/iso8583/spec.js";
+import { bytesPerOp, type Gc, getGc, isMain, opsPerSec, resultTable } from "./measure.js";
 import type { BenchResult } from "./result.js";
 
 /**
@@ -105,54 +103,6 @@ export const SALE_0210: Iso8583Message = {
     64: "3132333435363738",
   },
 };
-
-type Gc = () => void;
-
-/** gc() for clean allocation deltas: --expose-gc if given, else enabled at runtime. */
-function getGc(): Gc | undefined {
-  const exposed = (globalThis as { gc?: Gc }).gc;
-  if (exposed) return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as Gc;
-  } catch {
-    return undefined;
-  }
-}
-
-let sink: unknown;
-
-function opsPerSec(fn: () => unknown, ms: number): number {
-  for (let i = 0; i < 5_000; i++) sink = fn();
-  const limit = BigInt(ms) * 1_000_000n;
-  const start = process.hrtime.bigint();
-  let n = 0;
-  let elapsed = 0n;
-  do {
-    for (let i = 0; i < 1_000; i++) sink = fn();
-    n += 1_000;
-    elapsed = process.hrtime.bigint() - start;
-  } while (elapsed < limit);
-  return n / (Number(elapsed) / 1e9);
-}
-
-function allocated(): number {
-  return v8.getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
-}
-
-/** Median bytes allocated per call over batches small enough to fit the young generation. */
-function bytesPerOp(fn: () => unknown, gc: Gc | undefined): number {
-  const batch = 200;
-  const samples: number[] = [];
-  for (let r = 0; r < 9; r++) {
-    gc?.();
-    const before = allocated();
-    for (let i = 0; i < batch; i++) sink = fn();
-    samples.push((allocated() - before) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  return Math.max(0, Math.round(samples[samples.length >> 1]!));
-}
 
 interface IsoPackage {
   getBufferMessage(): Buffer | { error: string };
@@ -266,22 +216,6 @@ export async function benchIso8583(ms = 1_000): Promise<BenchResult[]> {
   ];
 }
 
-function table(results: readonly BenchResult[]): string {
-  const rows = results.map((r) => [
-    r.name,
-    Math.round(r.opsPerSec).toLocaleString("en-US"),
-    r.bytesPerOp === undefined ? "" : r.bytesPerOp.toLocaleString("en-US"),
-    r.note ?? "",
-  ]);
-  const head = ["benchmark", "ops/s", "bytes/op", "note"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await benchIso8583();
-  process.stdout.write(`${table(results)}\n`);
-  void sink;
+if (isMain(import.meta.url)) {
+  process.stdout.write(`${resultTable(await benchIso8583())}\n`);
 }

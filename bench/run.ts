@@ -1,0 +1,15 @@
+import { benchCrypto } from "./crypto.js";
+import { benchIso8583 } from "./iso8583.js";
+import { resultTable } from "./measure.js";
+import type { BenchResult } from "./result.js";
+
+/** `npm run bench`: every benchmark in turn, each printing its own table. */
+const suites: [string, () => Promise<BenchResult[]>][] = [
+  ["ISO 8583 pack/unpack (one core)", () => benchIso8583()],
+  ["Payment crypto per operation: node:crypto vs node-forge", () => benchCrypto()],
+];
+
+for (const [title, run] of suites) {
+  process.stdout.write(`\n## ${title}\n\n`);
+  process.stdout.write(`${resultTable(await run())}\n`);
+}
