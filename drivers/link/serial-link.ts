@@ -1,0 +1,84 @@
+import { autoDetect } from "@serialport/bindings-cpp";
+// The package's ESM entry ships no types; its CommonJS entry does.
+import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
+import { SerialPortStream } from "@serialport/stream";
+import { DeviceDisconnectedError, DeviceError } from "../core/device-error.js";
+import { type ByteLink, LinkListeners } from "./byte-link.js";
+
+export interface SerialLinkOptions {
+  /** Explicit device path (/dev/ttyS1, /dev/pos/pinpad, a pty): ports are never discovered with list(). */
+  path: string;
+  baudRate: number;
+  /** The binding: the native one by default, the rig's emulated binding in tests. */
+  binding?: BindingInterface;
+  /** Exclusive lock on the port (default true, as a second opener would corrupt the protocol). */
+  lock?: boolean;
+}
+
+/** A ByteLink over node-serialport. Unread input from before the open is flushed (ptys keep it). */
+export async function openSerialLink(options: SerialLinkOptions): Promise<ByteLink> {
+  const port = new SerialPortStream({
+    binding: options.binding ?? autoDetect(),
+    path: options.path,
+    baudRate: options.baudRate,
+    lock: options.lock ?? true,
+    autoOpen: false,
+  });
+  await new Promise<void>((resolve, reject) =>
+    port.open((error) =>
+      error
+        ? reject(new DeviceError(options.path, `cannot open: ${error.message}`, { cause: error }))
+        : resolve(),
+    ),
+  );
+  await new Promise<void>((resolve) => port.flush(() => resolve()));
+  return new SerialLink(port, options.path);
+}
+
+class SerialLink implements ByteLink {
+  private readonly listeners = new LinkListeners();
+
+  constructor(
+    private readonly port: SerialPortStream,
+    private readonly path: string,
+  ) {
+    port.on("data", (chunk: Buffer) => this.listeners.emitData(chunk));
+    // A vanished port reports close (sometimes twice) with disconnected set; LinkListeners reports once.
+    port.on("close", (error?: Error & { disconnected?: boolean }) =>
+      this.listeners.emitClose(
+        error?.disconnected
+          ? new DeviceDisconnectedError(path, "port disconnected", { cause: error })
+          : undefined,
+      ),
+    );
+    // Errors also arrive as close events; listening keeps an 'error' from becoming an uncaught exception.
+    port.on("error", () => {});
+  }
+
+  get isOpen(): boolean {
+    return this.port.isOpen;
+  }
+
+  write(data: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.port.write(data, (error) => {
+        if (error)
+          reject(new DeviceDisconnectedError(this.path, `write failed: ${error.message}`, { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
+  onData(listener: (chunk: Buffer) => void): () => void {
+    return this.listeners.onData(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    return this.listeners.onClose(listener);
+  }
+
+  close(): Promise<void> {
+    if (!this.port.isOpen) return Promise.resolve();
+    return new Promise((resolve) => this.port.close(() => resolve()));
+  }
+}
