@@ -1,6 +1,5 @@
-import { Command, CommanderError } from "commander";
 import fc from "fast-check";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
 import { deriveAesInitialKey } from "../../protocol/crypto/dukpt/aes-initial-key.js";
 import { deriveAesTransactionKey } from "../../protocol/crypto/dukpt/aes-transaction-key.js";
@@ -12,41 +11,14 @@ import {
 } from "../../protocol/crypto/emv/index.js";
 import { kcvTdes } from "../../protocol/crypto/kcv.js";
 import { fromHex, toHex } from "../../protocol/hex.js";
-import { registerCrypto } from "../../tools/posctl/commands/crypto.js";
+import { type PosctlResult, posctl, resetExitCode } from "../support/posctl.js";
 import { loadVectors } from "../support/vectors.js";
 
-interface Result {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+resetExitCode();
 
-/** Runs `posctl crypto …` in-process, as main.ts would (commander's own errors: one line, exit 2). */
-async function crypto(...args: string[]): Promise<Result> {
-  const program = new Command("posctl").exitOverride().configureOutput({
-    outputError: (text, write) => write(`posctl: ${text.replace(/^error: /, "").trim()}\n`),
-  });
-  registerCrypto(program);
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "posctl", "crypto", ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+/** Runs `posctl crypto …` in-process through the real program. */
+function crypto(...args: string[]): Promise<PosctlResult> {
+  return posctl("crypto", ...args);
 }
 
 /** Runs a command that must succeed and returns its single output line. */
@@ -71,10 +43,6 @@ async function rejected(mentions: string, ...args: string[]): Promise<string> {
   process.exitCode = undefined;
   return result.stderr;
 }
-
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 type Entry = Record<string, string> & { researcher_computed?: Record<string, string> };
 type Vectors = Record<string, Entry[]> & { mac_iso9797_1_alg3_retail: (Entry & { padding: number })[] };

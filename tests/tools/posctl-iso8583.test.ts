@@ -1,40 +1,17 @@
-import { Command } from "commander";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { registerIso8583 } from "../../tools/posctl/commands/iso8583.js";
+import { describe, expect, it } from "vitest";
+import { posctl, resetExitCode } from "../support/posctl.js";
 import { loadVectors } from "../support/vectors.js";
 
 const vectors = loadVectors<{ name: string; hex: string }[]>("iso8583-cup-public.json");
 const vector = (name: string) => vectors.find((v) => v.name === name)!.hex;
 
-/** Runs `posctl iso8583 …` in-process, capturing stdout, stderr and the exit code. */
+/** Runs `posctl iso8583 …` in-process through the real program; `code` is undefined on success. */
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
-  const program = new Command("posctl").exitOverride();
-  registerIso8583(program);
-  let out = "";
-  let err = "";
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["node", "posctl", "iso8583", ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const code = process.exitCode as number | undefined;
-  process.exitCode = undefined;
-  return { out, err, code };
+  const { stdout, stderr, exitCode } = await posctl("iso8583", ...args);
+  return { out: stdout, err: stderr, code: exitCode === 0 ? undefined : exitCode };
 }
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
+resetExitCode();
 
 describe("posctl iso8583", () => {
   it("decode prints the message JSON with ascending decimal keys and a parsed view", async () => {

@@ -1,34 +1,7 @@
-import { Command } from "commander";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { registerTlv } from "../../tools/posctl/commands/tlv.js";
+import { describe, expect, it } from "vitest";
+import { posctl, resetExitCode } from "../support/posctl.js";
 
-/** Runs `posctl tlv …` in-process and captures what it writes. */
-async function posctl(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const program = new Command("posctl").exitOverride();
-  registerTlv(program);
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "posctl", ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  return { stdout, stderr, exitCode };
-}
-
-afterEach(() => {
-  process.exitCode = undefined;
-});
+resetExitCode();
 
 describe("posctl tlv decode", () => {
   it("prints primitive tags as JSON with uppercase hex values", async () => {
