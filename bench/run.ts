@@ -1,4 +1,5 @@
 import { benchCrypto } from "./crypto.js";
+import { benchHostSim } from "./host-sim.js";
 import { benchIso8583 } from "./iso8583.js";
 import { resultTable } from "./measure.js";
 import type { BenchResult } from "./result.js";
@@ -7,6 +8,7 @@ import type { BenchResult } from "./result.js";
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ["ISO 8583 pack/unpack (one core)", () => benchIso8583()],
   ["Payment crypto per operation: node:crypto vs node-forge", () => benchCrypto()],
+  ["Acquirer host simulator under load (loopback)", () => benchHostSim()],
 ];
 
 for (const [title, run] of suites) {

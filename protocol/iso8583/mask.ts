@@ -1,13 +1,11 @@
+import { maskPan } from "../pan-mask.js";
 import { splitTrack } from "./encoding/track.js";
 
 /**
  * Masking for dumps and logs: a PAN keeps its first 6 and last 4 digits (the receipt rule),
  * tracks keep only the masked PAN, everything after the separator is hidden.
  */
-export function maskPan(pan: string): string {
-  if (pan.length < 11) return "*".repeat(pan.length);
-  return `${pan.slice(0, 6)}${"*".repeat(pan.length - 10)}${pan.slice(-4)}`;
-}
+export { maskPan };
 
 export function maskTrack(track: string): string {
   const { pan, separator, rest } = splitTrack(track);

@@ -1,4 +1,5 @@
 import { toHex } from "../hex.js";
+import { isMaskablePan, maskPan } from "../pan-mask.js";
 import type { TlvNode } from "./ber.js";
 import { emvTag } from "./emv-tags.js";
 
@@ -52,17 +53,16 @@ function isPrintable(value: Buffer): boolean {
 function maskedValue(node: TlvNode): string {
   const hidden = `[hidden ${node.value.length} bytes]`;
   const hex = toHex(node.value);
-  if (PAN_TAGS.has(node.tag)) return maskPan(hex.replace(/F+$/, "")) ?? hidden;
+  if (PAN_TAGS.has(node.tag)) return maskPanDigits(hex.replace(/F+$/, "")) ?? hidden;
   if (TRACK2_TAGS.has(node.tag)) {
     const separator = hex.indexOf("D");
-    const pan = separator > 0 ? maskPan(hex.slice(0, separator)) : undefined;
+    const pan = separator > 0 ? maskPanDigits(hex.slice(0, separator)) : undefined;
     return pan === undefined ? hidden : `${pan} (track 2, rest hidden)`;
   }
   return hidden;
 }
 
 /** First 6 + last 4 digits; undefined when the value is not digits or too short to mask safely. */
-export function maskPan(digits: string): string | undefined {
-  if (!/^\d{11,19}$/.test(digits)) return undefined;
-  return `${digits.slice(0, 6)}${"*".repeat(digits.length - 10)}${digits.slice(-4)}`;
+function maskPanDigits(digits: string): string | undefined {
+  return isMaskablePan(digits) ? maskPan(digits) : undefined;
 }

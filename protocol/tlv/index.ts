@@ -8,7 +8,7 @@ export {
   type TlvNode,
 } from "./ber.js";
 export { encodeLength, isConstructedTag, parseTag } from "./ber-header.js";
-export { type DescribeTlvOptions, describeTlv, maskPan } from "./describe.js";
+export { type DescribeTlvOptions, describeTlv } from "./describe.js";
 export {
   type BuildDolOptions,
   buildDolData,

@@ -5,7 +5,7 @@ export { decodePinBlockIso1, encodePinBlockIso1 } from "./iso1.js";
 export { decodePinBlockIso2, encodePinBlockIso2 } from "./iso2.js";
 export { decodePinBlockIso3, encodePinBlockIso3 } from "./iso3.js";
 export { decipherPinBlockIso4, encipherPinBlockIso4, pinFieldIso4 } from "./iso4.js";
-export { maskPan, panBlockIso0, panFieldIso4 } from "./pan.js";
+export { panBlockIso0, panFieldIso4, panForErrors } from "./pan.js";
 export { decodePinBlock, type EncodePinBlockOptions, encodePinBlock, type PinBlockSpec } from "./pinblock.js";
 export { PinBlockError } from "./pinblock-error.js";
 export { type RandomSource, systemRandom } from "./random.js";

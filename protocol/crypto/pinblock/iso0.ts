@@ -1,5 +1,5 @@
 import { xor } from "../cipher.js";
-import { maskPan, panBlockIso0 } from "./pan.js";
+import { panBlockIso0, panForErrors } from "./pan.js";
 import { buildPinField, checkBlockLength, checkPin, FILL_F, readPinField } from "./pin-field.js";
 
 /** ISO 9564-1 format 0: `0` N PIN F…F, XORed with `0000` ‖ 12 PAN digits left of the check digit. */
@@ -18,7 +18,7 @@ export function decodePinBlockIso0(block: Buffer, pan: string): Buffer {
   const field = xor(block, panBlockIso0(pan, 0));
   try {
     return readPinField(field, 0, FILL_F, {
-      text: `corrupt block, or not built for PAN ${maskPan(pan)}`,
+      text: `corrupt block, or not built for PAN ${panForErrors(pan)}`,
       from: 4,
     });
   } finally {

@@ -1,5 +1,5 @@
 import { xor } from "../cipher.js";
-import { maskPan, panBlockIso0 } from "./pan.js";
+import { panBlockIso0, panForErrors } from "./pan.js";
 import { buildPinField, checkBlockLength, checkPin, FILL_A_TO_F, readPinField } from "./pin-field.js";
 import { type RandomSource, randomNibblesAtoF, systemRandom } from "./random.js";
 
@@ -24,7 +24,7 @@ export function decodePinBlockIso3(block: Buffer, pan: string): Buffer {
   const field = xor(block, panBlockIso0(pan, 3));
   try {
     return readPinField(field, 3, FILL_A_TO_F, {
-      text: `corrupt block, or not built for PAN ${maskPan(pan)}`,
+      text: `corrupt block, or not built for PAN ${panForErrors(pan)}`,
       from: 4,
     });
   } finally {

@@ -1,5 +1,5 @@
 import { aesEcbDecrypt, aesEcbEncrypt, xor } from "../cipher.js";
-import { maskPan, panFieldIso4 } from "./pan.js";
+import { panFieldIso4, panForErrors } from "./pan.js";
 import { buildPinField, checkBlockLength, checkPin, FILL_A, readPinField } from "./pin-field.js";
 import { PinBlockError } from "./pinblock-error.js";
 import { type RandomSource, systemRandom } from "./random.js";
@@ -57,7 +57,7 @@ export function decipherPinBlockIso4(key: Buffer, block: Buffer, pan: string): B
   const pinField = aesEcbDecrypt(key, a);
   try {
     return readPinField(pinField.subarray(0, 8), 4, FILL_A, {
-      text: `corrupt block, wrong key, or not built for PAN ${maskPan(pan)}`,
+      text: `corrupt block, wrong key, or not built for PAN ${panForErrors(pan)}`,
       from: 0,
     });
   } finally {

@@ -4,8 +4,11 @@ import { PinBlockError } from "./pinblock-error.js";
 
 const DIGITS = /^[0-9]+$/;
 
-/** Only the last 4 digits, as on a receipt; anything that is not a plausible PAN shows only its length. */
-export function maskPan(pan: string): string {
+/**
+ * How a PAN appears in a PIN block error: last 4 digits only (an error names which card, not its BIN);
+ * anything that is not a plausible PAN shows only its length.
+ */
+export function panForErrors(pan: string): string {
   if (!DIGITS.test(pan) || pan.length < 8) return `<${pan.length} characters>`;
   return `${"*".repeat(pan.length - 4)}${pan.slice(-4)}`;
 }
@@ -13,7 +16,7 @@ export function maskPan(pan: string): string {
 export function checkPan(pan: string, minDigits: number, format: number): void {
   if (typeof pan !== "string" || !DIGITS.test(pan) || pan.length < minDigits || pan.length > 19) {
     throw new PinBlockError(`ISO format ${format}: PAN must be ${minDigits}..19 decimal digits`, {
-      path: `pan ${typeof pan === "string" ? maskPan(pan) : "(missing)"}`,
+      path: `pan ${typeof pan === "string" ? panForErrors(pan) : "(missing)"}`,
     });
   }
 }

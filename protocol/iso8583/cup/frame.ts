@@ -21,14 +21,21 @@ export const MESSAGE_OFFSET = LENGTH_SIZE + TPDU_SIZE + HEADER_SIZE;
 
 /** Frame → bytes; the length is computed. */
 export function packFrame(frame: CupFrame, spec: MessageSpec | CompiledSpec = cupSpec): Buffer {
-  const body = pack(spec, frame.message);
-  const length = TPDU_SIZE + HEADER_SIZE + body.length;
+  return frameMessage(frame.tpdu, frame.header, pack(spec, frame.message));
+}
+
+/**
+ * Frames an already packed message (e.g. one packed with its MAC by `packWithMac`): length, TPDU,
+ * header, message bytes.
+ */
+export function frameMessage(tpdu: Tpdu, header: CupHeader, packed: Buffer): Buffer {
+  const length = TPDU_SIZE + HEADER_SIZE + packed.length;
   if (length > 0xffff) throw new Iso8583Error(`frame too long: ${length} bytes`, { path: "frame.length" });
   const out = Buffer.allocUnsafe(LENGTH_SIZE + length);
   out.writeUInt16BE(length, 0);
-  encodeTpdu(frame.tpdu, out, LENGTH_SIZE);
-  encodeHeader(frame.header, out, LENGTH_SIZE + TPDU_SIZE);
-  body.copy(out, MESSAGE_OFFSET);
+  encodeTpdu(tpdu, out, LENGTH_SIZE);
+  encodeHeader(header, out, LENGTH_SIZE + TPDU_SIZE);
+  packed.copy(out, MESSAGE_OFFSET);
   return out;
 }
 
@@ -50,9 +57,21 @@ export function unpackFrame(buf: Buffer, spec: MessageSpec | CompiledSpec = cupS
       },
     );
   }
-  const tpdu = decodeTpdu(buf, LENGTH_SIZE);
-  const header = decodeHeader(buf, LENGTH_SIZE + TPDU_SIZE);
-  const message = unpackRange(compileSpec(spec), buf, MESSAGE_OFFSET, buf.length, 0);
+  return unpackFrameAt(buf, LENGTH_SIZE, spec);
+}
+
+/**
+ * A frame's body as a stream decoder hands it over (the length prefix already consumed): TPDU,
+ * header, message. Offsets in errors count from the start of the whole frame.
+ */
+export function unpackFrameBody(body: Buffer, spec: MessageSpec | CompiledSpec = cupSpec): CupFrame {
+  return unpackFrameAt(body, 0, spec, LENGTH_SIZE);
+}
+
+function unpackFrameAt(buf: Buffer, start: number, spec: MessageSpec | CompiledSpec, base = 0): CupFrame {
+  const tpdu = decodeTpdu(buf, start, base);
+  const header = decodeHeader(buf, start + TPDU_SIZE, base);
+  const message = unpackRange(compileSpec(spec), buf, start + TPDU_SIZE + HEADER_SIZE, buf.length, base);
   return { tpdu, header, message };
 }
 

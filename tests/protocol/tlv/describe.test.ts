@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../../protocol/hex.js";
-import { decodeTlv, describeTlv, maskPan } from "../../../protocol/tlv/index.js";
+import { maskPan } from "../../../protocol/pan-mask.js";
+import { decodeTlv, describeTlv } from "../../../protocol/tlv/index.js";
 
 const card = decodeTlv(
   fromHex(
@@ -56,7 +57,7 @@ describe("describeTlv", () => {
 
   it("maskPan keeps 6 + 4 and refuses what is not a PAN", () => {
     expect(maskPan("6228480402564890018")).toBe("622848*********0018");
-    expect(maskPan("1234567890")).toBeUndefined();
-    expect(maskPan("62284804025648D0")).toBeUndefined();
+    expect(maskPan("1234567890")).toBe("**********");
+    expect(maskPan("62284804025648D0")).toBe("****************");
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCrypto } from "./crypto.js";
+import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerTlv } from "./tlv.js";
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerIso8583(program);
   registerTlv(program);
   registerCrypto(program);
+  registerHost(program);
 }

@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskPan, panBlockIso0, panFieldIso4 } from "../../../../protocol/crypto/pinblock/pan.js";
+import { panBlockIso0, panFieldIso4, panForErrors } from "../../../../protocol/crypto/pinblock/pan.js";
 import { PinBlockError } from "../../../../protocol/crypto/pinblock/pinblock-error.js";
 import { toHex } from "../../../../protocol/hex.js";
 import { panArb } from "./support.js";
 
 describe("PAN handling for PIN blocks", () => {
   it("masks all but the last 4 digits and hides anything that is not a plausible PAN", () => {
-    expect(maskPan("5555555551234567")).toBe("************4567");
-    expect(maskPan("1234567")).toBe("<7 characters>");
-    expect(maskPan("4012 3456 7890")).toBe("<14 characters>");
+    expect(panForErrors("5555555551234567")).toBe("************4567");
+    expect(panForErrors("1234567")).toBe("<7 characters>");
+    expect(panForErrors("4012 3456 7890")).toBe("<14 characters>");
   });
 
   it("never echoes a bad PAN in the error", () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { frameSize, packFrame, unpackFrame } from "../../../../protocol/iso8583/cup/frame.js";
+import {
+  frameMessage,
+  frameSize,
+  packFrame,
+  unpackFrame,
+  unpackFrameBody,
+} from "../../../../protocol/iso8583/cup/frame.js";
+import { cupSpec } from "../../../../protocol/iso8583/cup/spec.js";
 import { Iso8583Error } from "../../../../protocol/iso8583/errors.js";
+import { pack } from "../../../../protocol/iso8583/message.js";
 
 const FRAME = "0018 6000030000 603100311003 0800 0020000000000000 000001".replace(/\s/g, "");
 
@@ -27,5 +35,16 @@ describe("CUP frame", () => {
     const badTpdu = Buffer.from(FRAME, "hex");
     badTpdu[2] = 0x61;
     expect(() => unpackFrame(badTpdu)).toThrow(/tpdu.id, offset 2/);
+  });
+
+  it("frames an already packed message, and reads a body whose length a stream decoder consumed", () => {
+    const frame = unpackFrame(Buffer.from(FRAME, "hex"));
+    const framed = frameMessage(frame.tpdu, frame.header, pack(cupSpec, frame.message));
+    expect(framed.toString("hex").toUpperCase()).toBe(FRAME);
+    expect(unpackFrameBody(framed.subarray(2))).toEqual(frame);
+    const bad = Buffer.from(framed.subarray(2));
+    bad[21] = 0x0a;
+    // Offsets still count from the start of the whole frame, as in unpackFrame.
+    expect(() => unpackFrameBody(bad)).toThrow(/field 11, offset 23/);
   });
 });
