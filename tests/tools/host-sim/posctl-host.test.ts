@@ -59,6 +59,23 @@ describe("posctl host start", () => {
     expect(signals.listenerCount("SIGINT")).toBe(0);
   });
 
+  it("with --log - the transaction log follows the listening line on stdout, never before it", async () => {
+    const out = stdoutCapture();
+    const running = await startHost({ listen: "127.0.0.1:0", log: "-" }, out.stream);
+    cleanups.push(() => running.shutdown());
+    const client = await CupClient.connect({
+      host: "127.0.0.1",
+      port: running.address.port,
+      tmk: Buffer.from("CA5D92598DCA48CE8A4C76361A9269E9", "hex"),
+    });
+    cleanups.push(() => client.close());
+    await client.signIn();
+    while (!out.text().includes("0800")) await new Promise((r) => setTimeout(r, 5));
+    const lines = out.text().split("\n");
+    expect(lines[0]).toBe(`listening 127.0.0.1:${running.address.port}`);
+    expect(lines.slice(1).join("\n")).toContain("0800");
+  });
+
   it("reads a config file (cards, scenario, listen) with flags overriding it", async () => {
     const dir = tempDir();
     writeFileSync(

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Writable } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import type { Command } from "commander";
 import { hostSimConfigSchema, parseSetting, tdesKeyHex } from "../../host-sim/config.js";
 import {
@@ -81,6 +81,7 @@ export async function startHost(options: HostStartOptions, stdout: Writable): Pr
   let sim: HostSimulator;
   let listen: ListenAddress;
   let ledgerFile: string | undefined;
+  let logGate: PassThrough | undefined;
   try {
     const config: HostSimConfig = options.config
       ? loadConfigFile(options.config)
@@ -91,7 +92,9 @@ export async function startHost(options: HostStartOptions, stdout: Writable): Pr
       config.behaviours = [...(config.behaviours ?? []), ...loadScenarioFile(options.scenario)];
     listen = parseListen(options.listen ?? config.listen ?? "127.0.0.1:0");
     ledgerFile = options.ledger ?? config.ledgerFile;
-    const logTarget = options.log === "-" ? stdout : (options.log ?? config.logFile);
+    // "-": the log follows on stdout, held back until the `listening` line has gone out first.
+    if (options.log === "-") logGate = new PassThrough();
+    const logTarget = logGate ?? options.log ?? config.logFile;
     const tls = tlsFromConfig(config, options);
     const { listen: _l, logFile: _log, ledgerFile: _ledger, tls: _tls, ...data } = config;
     sim = new HostSimulator({ ...data, ...(logTarget ? { log: logTarget } : {}), ...(tls ? { tls } : {}) });
@@ -107,6 +110,7 @@ export async function startHost(options: HostStartOptions, stdout: Writable): Pr
     throw new UsageError(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`);
   }
   stdout.write(`listening ${address.host}:${address.port}\n`);
+  logGate?.pipe(stdout);
   return {
     sim,
     address,
