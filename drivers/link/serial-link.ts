@@ -37,20 +37,19 @@ export async function openSerialLink(options: SerialLinkOptions): Promise<ByteLi
 
 class SerialLink implements ByteLink {
   private readonly listeners = new LinkListeners();
+  private closing = false;
 
   constructor(
     private readonly port: SerialPortStream,
     private readonly path: string,
   ) {
     port.on("data", (chunk: Buffer) => this.listeners.emitData(chunk));
-    // A vanished port reports close (sometimes twice) with disconnected set; LinkListeners reports once.
-    port.on("close", (error?: Error & { disconnected?: boolean }) =>
-      this.listeners.emitClose(
-        error?.disconnected
-          ? new DeviceDisconnectedError(path, "port disconnected", { cause: error })
-          : undefined,
-      ),
-    );
+    // A close we did not ask for is a disconnection, whether the binding flagged it (poller hang-up) or
+    // closed after a failed write (EIO). It may be reported twice; LinkListeners reports once.
+    port.on("close", (error?: Error) => {
+      if (this.closing) this.listeners.emitClose();
+      else this.listeners.emitClose(new DeviceDisconnectedError(path, "port disconnected", { cause: error }));
+    });
     // Errors also arrive as close events; listening keeps an 'error' from becoming an uncaught exception.
     port.on("error", () => {});
   }
@@ -62,9 +61,13 @@ class SerialLink implements ByteLink {
   write(data: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.port.write(data, (error) => {
-        if (error)
-          reject(new DeviceDisconnectedError(this.path, `write failed: ${error.message}`, { cause: error }));
-        else resolve();
+        if (!error) return resolve();
+        // A failed write (EIO) means the port is gone, whether or not the poller noticed the hang-up.
+        const lost = new DeviceDisconnectedError(this.path, `write failed: ${error.message}`, {
+          cause: error,
+        });
+        this.listeners.emitClose(lost);
+        reject(lost);
       });
     });
   }
@@ -78,6 +81,7 @@ class SerialLink implements ByteLink {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     if (!this.port.isOpen) return Promise.resolve();
     return new Promise((resolve) => this.port.close(() => resolve()));
   }
