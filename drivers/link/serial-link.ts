@@ -1,6 +1,8 @@
 import { autoDetect } from "@serialport/bindings-cpp";
-// The package's ESM entry ships no types; its CommonJS entry does.
-import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
+
+// Types only (tsconfig "paths" points at its declarations: the package's ESM entry ships none).
+import type { BindingInterface } from "@serialport/bindings-interface";
+
 import { SerialPortStream } from "@serialport/stream";
 import { DeviceDisconnectedError, DeviceError } from "../core/device-error.js";
 import { type ByteLink, LinkListeners } from "./byte-link.js";

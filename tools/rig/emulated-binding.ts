@@ -1,10 +1,11 @@
+// Types only (tsconfig "paths" points at its declarations: the package's ESM entry ships none).
 import type {
   BindingInterface,
   BindingPortInterface,
   OpenOptions,
   PortInfo,
   PortStatus,
-} from "@serialport/bindings-interface" with { "resolution-mode": "require" };
+} from "@serialport/bindings-interface";
 import type { ByteLink } from "../../drivers/link/byte-link.js";
 
 /**
