@@ -1,0 +1,47 @@
+/** CCID messages and their serial framing (GemPC-Twin-style SYNC/ACK/NAK/LRC). */
+export { CcidError } from "./ccid-error.js";
+export {
+  abort,
+  CCID_HEADER_LENGTH,
+  type CcidMessage,
+  dataBlock,
+  decodeCcidMessage,
+  encodeCcidMessage,
+  getSlotStatus,
+  iccPowerOff,
+  iccPowerOn,
+  messageTypeName,
+  PC_TO_RDR,
+  type PowerSelect,
+  RDR_TO_PC,
+  slotStatus,
+  xfrBlock,
+} from "./messages.js";
+export {
+  CcidSerialDecoder,
+  type CcidSerialDecoderOptions,
+  type CcidSerialEvent,
+  CTRL_ACK,
+  CTRL_NAK,
+  DEFAULT_MAX_MESSAGE_DATA,
+  encodeCcidSerialFrame,
+  encodeSlotChangeNotice,
+  NAK_FRAME,
+  NOTIFY_SLOT_CHANGE,
+  SYNC,
+  xorLrc,
+} from "./serial-frame.js";
+export {
+  BSTATUS_FAILED,
+  BSTATUS_TIME_EXTENSION,
+  CCID_ERROR,
+  type CommandStatus,
+  ccidErrorText,
+  decodeSlotState,
+  encodeBStatus,
+  ICC_ABSENT,
+  ICC_ACTIVE,
+  ICC_INACTIVE,
+  type IccStatus,
+  type SlotState,
+} from "./status.js";
