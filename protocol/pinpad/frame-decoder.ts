@@ -50,7 +50,8 @@ export class PinPadFrameDecoder {
   private step(byte: number, events: PinPadLinkEvent[]): void {
     switch (this.state) {
       case "hunt":
-        return this.hunt(byte, events);
+        this.hunt(byte, events);
+        return;
       case "overflow":
         // Too long to be a packet: drop everything up to the next SYN.
         if (byte === SYN) {
