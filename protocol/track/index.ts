@@ -1,4 +1,6 @@
 /** Magnetic stripe: ISO 7811 track formats, financial fields, service codes, reader output formats. */
+
+export { maskPan } from "../pan-mask.js";
 export {
   parseTrack1,
   parseTrack2,
@@ -23,7 +25,6 @@ export {
   MSR_SENTINELS,
   type MsrTrackRecord,
 } from "./msr-serial.js";
-export { maskPan } from "../pan-mask.js";
 export { type SentinelTrack, splitTrackText } from "./sentinel-text.js";
 export { pinRequirement, requiresChip, type ServiceCodeInfo, serviceCodeInfo } from "./service-code.js";
 export { TrackError } from "./track-error.js";
