@@ -2,6 +2,7 @@ import { benchCrypto } from "./crypto.js";
 import { benchHostSim } from "./host-sim.js";
 import { benchIso8583 } from "./iso8583.js";
 import { resultTable } from "./measure.js";
+import { benchNfc } from "./nfc.js";
 import { benchPrinter } from "./printer.js";
 import type { BenchResult } from "./result.js";
 
@@ -10,6 +11,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ["ISO 8583 pack/unpack (one core)", () => benchIso8583()],
   ["Payment crypto per operation: node:crypto vs node-forge", () => benchCrypto()],
   ["Acquirer host simulator under load (loopback)", () => benchHostSim()],
+  ["NFC: APDU round trip through PN532 framing at 115200 baud", () => benchNfc()],
   ["Receipt printer: bytes and time per slip", () => benchPrinter()],
 ];
 
