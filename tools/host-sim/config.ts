@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { FINANCIAL_TRANSACTIONS, MANAGEMENT_TRANSACTIONS } from "../../protocol/iso8583/cup/transactions.js";
 
 /**
  * Everything the host simulator reads from data: its config file, card files and scenario files.
@@ -30,24 +31,7 @@ const responseCodeText = z
   .string()
   .regex(/^[0-9A-Z]{2}$/, "must be a 2-character response code such as 05 or A0");
 
-export const TRANSACTION_NAMES = [
-  "balanceInquiry",
-  "preAuth",
-  "preAuthVoid",
-  "completion",
-  "completionVoid",
-  "completionAdvice",
-  "sale",
-  "void",
-  "refund",
-  "offlineSale",
-  "signIn",
-  "signOut",
-  "echo",
-  "settlement",
-  "batchUpload",
-  "reversal",
-] as const;
+export const TRANSACTION_NAMES = [...FINANCIAL_TRANSACTIONS, ...MANAGEMENT_TRANSACTIONS, "reversal"] as const;
 export type SimTransaction = (typeof TRANSACTION_NAMES)[number];
 
 /** What the host does differently to a matching message. Several switches combine. */

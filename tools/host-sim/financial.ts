@@ -1,5 +1,6 @@
 import { equalConstantTime } from "../../protocol/crypto/constant-time.js";
 import { decryptPinBlock } from "../../protocol/crypto/pinblock/index.js";
+import { FINANCIAL_TRANSACTIONS } from "../../protocol/iso8583/cup/transactions.js";
 import { type Field61, parseField61 } from "../../protocol/iso8583/subfields/field61.js";
 import { buildField63 } from "../../protocol/iso8583/subfields/field63.js";
 import type { CardAccount } from "./cards.js";
@@ -15,18 +16,7 @@ import type { LedgerRecord } from "./ledger.js";
  */
 
 /** Kinds that move money or look at the card; the rest of the factor table is management. */
-export const FINANCIAL: ReadonlySet<SimTransaction> = new Set([
-  "balanceInquiry",
-  "preAuth",
-  "preAuthVoid",
-  "completion",
-  "completionVoid",
-  "completionAdvice",
-  "sale",
-  "void",
-  "refund",
-  "offlineSale",
-]);
+export const FINANCIAL: ReadonlySet<SimTransaction> = new Set(FINANCIAL_TRANSACTIONS);
 
 /** Kinds whose request may carry an ARQC worth checking. */
 const ONLINE_AUTH: ReadonlySet<SimTransaction> = new Set(["sale", "preAuth", "balanceInquiry"]);

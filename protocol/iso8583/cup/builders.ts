@@ -11,6 +11,7 @@ import { buildField60, type Field60, parseField60 } from "../subfields/field60.j
 import { buildField61 } from "../subfields/field61.js";
 import { buildField63 } from "../subfields/field63.js";
 import {
+  FINANCIAL_TRANSACTIONS,
   REVERSAL_MTI,
   type ReversalReasonCode,
   TRANSACTION_FACTORS,
@@ -97,18 +98,7 @@ export function amountField(fen: number): string {
   return String(fen).padStart(12, "0");
 }
 
-const FINANCIAL: readonly TransactionKind[] = [
-  "balanceInquiry",
-  "preAuth",
-  "preAuthVoid",
-  "completion",
-  "completionVoid",
-  "completionAdvice",
-  "sale",
-  "void",
-  "refund",
-  "offlineSale",
-];
+const FINANCIAL: readonly TransactionKind[] = FINANCIAL_TRANSACTIONS;
 
 /** Kinds whose request refers to an original transaction (37/38/61). */
 const NEEDS_ORIGINAL: ReadonlySet<TransactionKind> = new Set([

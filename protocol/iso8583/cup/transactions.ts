@@ -5,22 +5,24 @@ import { Iso8583Error } from "../errors.js";
  * response MTI, processing code (3), condition code (25), 60.1 and 60.3, and whether it needs a
  * reversal when the answer is lost. Builders (builders.ts) read MTI/3/25/60.1 from here only.
  */
-export type TransactionKind =
-  | "balanceInquiry"
-  | "preAuth"
-  | "preAuthVoid"
-  | "completion"
-  | "completionVoid"
-  | "completionAdvice"
-  | "sale"
-  | "void"
-  | "refund"
-  | "offlineSale"
-  | "signIn"
-  | "signOut"
-  | "echo"
-  | "settlement"
-  | "batchUpload";
+/** The kinds that move money or look at the card (the rest of the table is management). */
+export const FINANCIAL_TRANSACTIONS = [
+  "balanceInquiry",
+  "preAuth",
+  "preAuthVoid",
+  "completion",
+  "completionVoid",
+  "completionAdvice",
+  "sale",
+  "void",
+  "refund",
+  "offlineSale",
+] as const;
+export type FinancialTransaction = (typeof FINANCIAL_TRANSACTIONS)[number];
+
+export const MANAGEMENT_TRANSACTIONS = ["signIn", "signOut", "echo", "settlement", "batchUpload"] as const;
+
+export type TransactionKind = FinancialTransaction | (typeof MANAGEMENT_TRANSACTIONS)[number];
 
 export interface TransactionFactor {
   zh: string;
