@@ -11,9 +11,6 @@ import { KeyStoreError } from "./key-store-error.js";
 
 export type DukptScheme = "tdes" | "aes";
 
-const AES_KSN = 12;
-const AES_REGISTERS = 32;
-
 /**
  * A DUKPT engine (ANSI X9.24-1 TDES or X9.24-3 AES) and its flat persisted form. The form is sealed
  * by the secure element like any other key; it holds the future keys, never the base derivation key.
@@ -37,24 +34,13 @@ export function dukptKsn(engine: DukptEngine): Buffer {
 }
 
 export function encodeDukptEngine(engine: DukptEngine): Buffer {
-  if (engine.scheme === "tdes") return engine.terminal.toBuffer();
-  const s = engine.terminal.state();
-  const out = Buffer.concat([s.ksn, s.inUse, s.registers]);
-  for (const b of [s.ksn, s.inUse, s.registers]) b.fill(0);
-  return out;
+  return engine.terminal.toBuffer();
 }
 
 export function decodeDukptEngine(scheme: DukptScheme, encoded: Buffer): DukptEngine {
-  if (scheme === "tdes") return { scheme, terminal: TdesDukptTerminal.fromBuffer(encoded) };
-  if (encoded.length <= AES_KSN + AES_REGISTERS) throw new KeyStoreError("DUKPT state is truncated", "dukpt");
-  return {
-    scheme,
-    terminal: AesDukptTerminal.fromState({
-      ksn: encoded.subarray(0, AES_KSN),
-      inUse: encoded.subarray(AES_KSN, AES_KSN + AES_REGISTERS),
-      registers: encoded.subarray(AES_KSN + AES_REGISTERS),
-    }),
-  };
+  return scheme === "tdes"
+    ? { scheme, terminal: TdesDukptTerminal.fromBuffer(encoded) }
+    : { scheme, terminal: AesDukptTerminal.fromBuffer(encoded) };
 }
 
 /**
