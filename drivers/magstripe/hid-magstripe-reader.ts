@@ -30,7 +30,7 @@ export interface HidMagStripeReaderOptions {
 
 /** MagStripeReader over a HidTransport (node-hid HIDAsync on a board, the memory pair in tests). */
 export class HidMagStripeReader implements MagStripeReader {
-  private readonly hub = new SwipeHub();
+  private readonly hub: SwipeHub;
   private readonly wedge: KeyboardWedgeDecoder;
   private readonly clock: Clock;
   private transport: HidTransport | undefined;
@@ -40,6 +40,7 @@ export class HidMagStripeReader implements MagStripeReader {
   constructor(private readonly options: HidMagStripeReaderOptions) {
     this.wedge = new KeyboardWedgeDecoder(options.reportIdPrefix ?? false);
     this.clock = options.clock ?? systemClock;
+    this.hub = new SwipeHub(options.trace);
   }
 
   async open(): Promise<void> {
@@ -84,13 +85,13 @@ export class HidMagStripeReader implements MagStripeReader {
       this.burstTimer = this.clock.setTimeout(() => {
         this.burstTimer = undefined;
         this.wedge.reset();
-        this.misread("incomplete");
+        this.hub.emitMisread("incomplete");
       }, this.options.interKeyTimeoutMs ?? 500);
     }
     for (const line of lines) {
       try {
         const tracks = splitTrackText(line);
-        this.deliver(
+        this.hub.emitSwipe(
           buildSwipe(
             tracks.map(
               (t): RawTrackResult =>
@@ -101,7 +102,7 @@ export class HidMagStripeReader implements MagStripeReader {
           ),
         );
       } catch {
-        this.misread("unparseable");
+        this.hub.emitMisread("unparseable");
       } finally {
         line.fill(0);
       }
@@ -113,7 +114,7 @@ export class HidMagStripeReader implements MagStripeReader {
     try {
       decoded = decodeMagtekReport(report);
     } catch {
-      this.misread("unparseable");
+      this.hub.emitMisread("unparseable");
       return;
     }
     const results: RawTrackResult[] = [];
@@ -129,24 +130,7 @@ export class HidMagStripeReader implements MagStripeReader {
         results.push({ track: n, status: field.status === MAGTEK_STATUS.lrc ? "lrc-error" : "parity-error" });
       }
     }
-    this.deliver(buildSwipe(results));
-  }
-
-  private deliver(swipe: Swipe): void {
-    const t = swipe.tracks;
-    this.options.trace?.({
-      type: "swipe",
-      t1: t.t1.status,
-      t2: t.t2.status,
-      t3: t.t3.status,
-      chipCard: swipe.chipCard,
-    });
-    this.hub.emitSwipe(swipe);
-  }
-
-  private misread(reason: MisreadReason): void {
-    this.options.trace?.({ type: "misread", reason });
-    this.hub.emitMisread(reason);
+    this.hub.emitSwipe(buildSwipe(results));
   }
 
   private lost(transport: HidTransport): void {

@@ -28,7 +28,7 @@ export interface SerialMagStripeReaderOptions {
  * is reopened with back-off when it disappears. Track LRCs are checked here, so an LRC error names its track.
  */
 export class SerialMagStripeReader implements MagStripeReader {
-  private readonly hub = new SwipeHub();
+  private readonly hub: SwipeHub;
   private readonly decoder = new StxEtxDecoder({ maxDataLength: 260 });
   private readonly clock: Clock;
   private link: ByteLink | undefined;
@@ -39,6 +39,7 @@ export class SerialMagStripeReader implements MagStripeReader {
 
   constructor(private readonly options: SerialMagStripeReaderOptions) {
     this.clock = options.clock ?? systemClock;
+    this.hub = new SwipeHub(options.trace);
   }
 
   get isOpen(): boolean {
@@ -85,7 +86,7 @@ export class SerialMagStripeReader implements MagStripeReader {
         event.data.fill(0);
       } else if (event.type === "bad-lrc" || event.type === "bad-frame") {
         event.raw.fill(0);
-        this.misread("bad-frame");
+        this.hub.emitMisread("bad-frame");
       } else if (event.type === "skipped") {
         this.options.trace?.({ type: "skipped", count: event.count });
       }
@@ -97,7 +98,7 @@ export class SerialMagStripeReader implements MagStripeReader {
     try {
       records = decodeMsrSerialRecord(data);
     } catch {
-      this.misread("unparseable");
+      this.hub.emitMisread("unparseable");
       return;
     }
     const results: RawTrackResult[] = records.map((r) => {
@@ -116,24 +117,7 @@ export class SerialMagStripeReader implements MagStripeReader {
       }
       return { track: r.track, status: "ok", data: r.data };
     });
-    this.deliver(buildSwipe(results));
-  }
-
-  private deliver(swipe: Swipe): void {
-    const t = swipe.tracks;
-    this.options.trace?.({
-      type: "swipe",
-      t1: t.t1.status,
-      t2: t.t2.status,
-      t3: t.t3.status,
-      chipCard: swipe.chipCard,
-    });
-    this.hub.emitSwipe(swipe);
-  }
-
-  private misread(reason: MisreadReason): void {
-    this.options.trace?.({ type: "misread", reason });
-    this.hub.emitMisread(reason);
+    this.hub.emitSwipe(buildSwipe(results));
   }
 
   private lost(link: ByteLink): void {

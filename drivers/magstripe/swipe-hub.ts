@@ -1,7 +1,13 @@
 import type { MisreadReason, Swipe } from "./magstripe-reader.js";
+import type { MagStripeTraceEvent } from "./serial-magstripe-reader.js";
 
-/** Listener fan-out and the async iterator shared by the magstripe reader implementations. */
+/**
+ * Listener fan-out, tracing and the async iterator shared by the magstripe reader implementations.
+ * The trace carries track statuses only, never track data.
+ */
 export class SwipeHub {
+  constructor(private readonly trace?: (event: MagStripeTraceEvent) => void) {}
+
   private readonly swipeListeners = new Set<(swipe: Swipe) => void>();
   private readonly misreadListeners = new Set<(reason: MisreadReason) => void>();
   private readonly endListeners = new Set<() => void>();
@@ -17,10 +23,19 @@ export class SwipeHub {
   }
 
   emitSwipe(swipe: Swipe): void {
+    const t = swipe.tracks;
+    this.trace?.({
+      type: "swipe",
+      t1: t.t1.status,
+      t2: t.t2.status,
+      t3: t.t3.status,
+      chipCard: swipe.chipCard,
+    });
     for (const l of [...this.swipeListeners]) l(swipe);
   }
 
   emitMisread(reason: MisreadReason): void {
+    this.trace?.({ type: "misread", reason });
     for (const l of [...this.misreadListeners]) l(reason);
   }
 
