@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCrypto } from "./crypto.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
+import { registerRig } from "./rig.js";
 import { registerTlv } from "./tlv.js";
 
 /** Every posctl subcommand group, each in its own file. */
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerTlv(program);
   registerCrypto(program);
   registerHost(program);
+  registerRig(program);
 }
