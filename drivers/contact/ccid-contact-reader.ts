@@ -22,6 +22,7 @@ import {
 } from "../../protocol/iso7816/index.js";
 import { CommandQueue } from "../core/command-queue.js";
 import { DeviceProtocolError } from "../core/device-error.js";
+import { EventFanout } from "../core/event-fanout.js";
 import { CcidSerialSession, type CcidSerialSessionOptions } from "./ccid-serial-session.js";
 import {
   BadAtrError,
@@ -54,8 +55,7 @@ export class CcidContactReader implements ContactCardReader {
   private readonly slot: number;
   private readonly level: "tpdu" | "apdu";
   private readonly timeouts: { powerOnMs: number; xfrMs: number; statusMs: number };
-  private readonly listeners = new Set<(event: CardSlotEvent) => void>();
-  private readonly closeListeners = new Set<() => void>();
+  private readonly events = new EventFanout<CardSlotEvent>();
   private present: boolean | undefined;
   private powered: { protocol: "T=0" | "T=1"; t1?: T1Host } | undefined;
 
@@ -84,47 +84,15 @@ export class CcidContactReader implements ContactCardReader {
   async close(): Promise<void> {
     this.powered = undefined;
     await this.session.close();
-    for (const l of [...this.closeListeners]) l();
+    this.events.end();
   }
 
   onCardEvent(listener: (event: CardSlotEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   cardEvents(signal?: AbortSignal): AsyncIterableIterator<CardSlotEvent> {
-    const queued: CardSlotEvent[] = [];
-    let wake: (() => void) | undefined;
-    let done = false;
-    const finish = () => {
-      done = true;
-      unsubscribe();
-      unsubscribeClose();
-      signal?.removeEventListener("abort", finish);
-      wake?.();
-    };
-    const unsubscribe = this.onCardEvent((event) => {
-      queued.push(event);
-      wake?.();
-    });
-    this.closeListeners.add(finish);
-    const unsubscribeClose = () => this.closeListeners.delete(finish);
-    if (signal?.aborted) finish();
-    else signal?.addEventListener("abort", finish, { once: true });
-    const iterator: AsyncIterableIterator<CardSlotEvent> = {
-      [Symbol.asyncIterator]: () => iterator,
-      next: async () => {
-        while (queued.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        const value = queued.shift();
-        return value ? { value, done: false } : { value: undefined, done: true };
-      },
-      return: async () => {
-        finish();
-        return { value: undefined, done: true };
-      },
-    };
-    return iterator;
+    return this.events.iterate(signal);
   }
 
   powerOn(options: CommandOptions = {}): Promise<PowerOnResult> {
@@ -277,6 +245,6 @@ export class CcidContactReader implements ContactCardReader {
     this.present = present;
     if (!present) this.powered = undefined;
     const event: CardSlotEvent = { type: present ? "inserted" : "removed" };
-    for (const l of [...this.listeners]) l(event);
+    this.events.emit(event);
   }
 }
