@@ -3,12 +3,12 @@ import { EventEmitter } from "node:events";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openSerialLink } from "../../drivers/link/serial-link.js";
 import { SerialMagStripeReader, type Swipe } from "../../drivers/magstripe/index.js";
-import { registerRig, resolveRigDir, runRig, startRig } from "../../tools/posctl/commands/rig.js";
+import { resolveRigDir, runRig, startRig } from "../../tools/posctl/commands/rig.js";
 import { RIG_DEVICES } from "../../tools/rig/rig.js";
+import { posctl } from "../support/posctl.js";
 import { useTempDirs } from "../support/temp-dir.js";
 
 const tempDir = useTempDirs();
@@ -18,36 +18,6 @@ afterEach(async () => {
   process.exitCode = undefined;
   vi.unstubAllEnvs();
 });
-
-/** `posctl rig …` in-process (the lead wires registerRig into the real program), capturing the output. */
-async function posctl(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const program = new Command("posctl").exitOverride().configureOutput({
-    outputError: (text, write) => write(`posctl: ${text.replace(/^error: /, "").trim()}\n`),
-  });
-  registerRig(program);
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["node", "posctl", ...args]);
-  } catch {
-    process.exitCode = 2;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-}
 
 function capture() {
   const stream = new PassThrough();

@@ -15,6 +15,7 @@ import {
   loadScenarioFile,
 } from "../../host-sim/index.js";
 import { action, UsageError } from "../cli-error.js";
+import { untilSignal } from "../until-signal.js";
 
 /** `posctl host start` options as commander hands them over. */
 export interface HostStartOptions {
@@ -128,15 +129,7 @@ export async function runHost(
   io: { stdout: Writable; signals: NodeJS.EventEmitter } = { stdout: process.stdout, signals: process },
 ): Promise<void> {
   const running = await startHost(options, io.stdout);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      io.signals.off("SIGINT", stop);
-      io.signals.off("SIGTERM", stop);
-      resolve();
-    };
-    io.signals.on("SIGINT", stop);
-    io.signals.on("SIGTERM", stop);
-  });
+  await untilSignal(io.signals);
   await running.shutdown();
 }
 

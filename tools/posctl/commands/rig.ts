@@ -11,6 +11,7 @@ import { RigError } from "../../rig/rig-error.js";
 import { loadScript, type ParsedStep } from "../../rig/script.js";
 import { action, UsageError } from "../cli-error.js";
 import { choiceFlag, integerFlag } from "../options.js";
+import { untilSignal } from "../until-signal.js";
 
 /** `posctl rig start` options as commander hands them over. */
 export interface RigStartOptions {
@@ -109,15 +110,7 @@ export async function runRig(
   },
 ): Promise<void> {
   const running = await startRig(options, io);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      io.signals.off("SIGINT", stop);
-      io.signals.off("SIGTERM", stop);
-      resolve();
-    };
-    io.signals.on("SIGINT", stop);
-    io.signals.on("SIGTERM", stop);
-  });
+  await untilSignal(io.signals);
   await running.shutdown();
 }
 
