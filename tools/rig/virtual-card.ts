@@ -16,6 +16,25 @@ export interface VirtualCard {
   transmit(apdu: Buffer): Buffer;
 }
 
+/**
+ * How a virtual card stops answering: `transmit` throws one of these. Reader emulators turn them into what
+ * a reader reports: the PN532 a timeout; the contact reader an empty slot (removed) or a mute ICC.
+ */
+export class CardRemovedError extends Error {
+  override name = "CardRemovedError";
+  constructor(readonly card: string) {
+    super(`${card}: card removed`);
+  }
+}
+
+/** The card gave its ATR but answers no command (a "mute after ATR" faulty card). */
+export class CardMuteError extends Error {
+  override name = "CardMuteError";
+  constructor(readonly card: string) {
+    super(`${card}: card does not answer`);
+  }
+}
+
 export interface ScriptedCardProfile {
   name: string;
   atr?: string;

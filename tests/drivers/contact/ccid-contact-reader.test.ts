@@ -12,6 +12,10 @@ import {
   DeviceTimeoutError,
 } from "../../../drivers/core/device-error.js";
 import { toHex } from "../../../protocol/hex.js";
+import {
+  CardMuteError as VirtualCardMute,
+  CardRemovedError as VirtualCardRemoved,
+} from "../../../tools/rig/virtual-card.js";
 import { type ContactRig, contactRig, paymentCard, settle, T1_ATR_SMALL_IFSC } from "./rig.js";
 
 const SELECT_PSE = Buffer.from("00A404000E315041592E5359532E444446303100", "hex");
@@ -158,6 +162,32 @@ describe("CcidContactReader: faults", () => {
     await expect(reader.transmit(SELECT_PSE)).rejects.toBeInstanceOf(CardRemovedError);
     expect(reader.cardPresent).toBe(false);
     await expect(reader.transmit(SELECT_PSE)).rejects.toBeInstanceOf(CardNotPoweredError);
+  });
+
+  it("a virtual card that leaves mid-exchange (CardRemovedError) empties the slot on the terminal side", async () => {
+    const card = paymentCard();
+    const leaving = Object.assign(Object.create(card), {
+      transmit: () => {
+        throw new VirtualCardRemoved(card.name);
+      },
+    });
+    const { reader } = await started({ card: leaving });
+    await reader.powerOn();
+    await expect(reader.transmit(SELECT_PSE)).rejects.toBeInstanceOf(CardRemovedError);
+    expect(reader.cardPresent).toBe(false);
+  });
+
+  it("a virtual card that goes mute after its ATR (CardMuteError) is reported as a mute card", async () => {
+    const card = paymentCard();
+    const mute = Object.assign(Object.create(card), {
+      transmit: () => {
+        throw new VirtualCardMute(card.name);
+      },
+    });
+    const { reader } = await started({ card: mute });
+    await reader.powerOn();
+    await expect(reader.transmit(SELECT_PSE)).rejects.toBeInstanceOf(MuteCardError);
+    expect(reader.cardPresent).toBe(true);
   });
 
   it("reader NAK (03 15 16) → the command is replayed; NAK storm → DeviceProtocolError", async () => {

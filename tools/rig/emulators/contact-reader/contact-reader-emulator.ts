@@ -13,6 +13,7 @@ import {
 } from "../../../../protocol/ccid/index.js";
 import { parseAtr } from "../../../../protocol/iso7816/index.js";
 import type { VirtualCard } from "../../virtual-card.js";
+import { CardMuteError, CardRemovedError } from "../../virtual-card.js";
 import type { ContactReaderFault, ContactReaderFaultRule } from "./faults.js";
 import { T0CardAdapter } from "./t0-card.js";
 import { T1CardAdapter } from "./t1-card.js";
@@ -205,7 +206,19 @@ export class ContactReaderEmulator {
       return this.fail(seq, ABSENT, CCID_ERROR.ICC_MUTE);
     }
     if (fault?.kind === "wtx" && this.session.t1) this.session.t1.wtxBeforeAnswer = fault.multiplier;
-    const answer = this.session.t1 ? this.session.t1.handle(data) : this.session.t0!.handle(data);
+    let answer: Buffer;
+    try {
+      answer = this.session.t1 ? this.session.t1.handle(data) : this.session.t0!.handle(data);
+    } catch (error) {
+      if (error instanceof CardMuteError) {
+        this.session = undefined;
+        return this.fail(seq, INACTIVE, CCID_ERROR.ICC_MUTE);
+      }
+      if (!(error instanceof CardRemovedError)) throw error;
+      // The card left mid-exchange: the slot is empty, and the host hears about it like a real removal.
+      this.remove();
+      return this.fail(seq, ABSENT, CCID_ERROR.ICC_MUTE);
+    }
     const reply = dataBlock(slot, seq, ACTIVE, 0, answer);
     if (fault?.kind !== "time-extension") {
       this.reply(reply);
