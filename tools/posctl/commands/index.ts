@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCrypto } from "./crypto.js";
+import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerRig } from "./rig.js";
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerIso8583(program);
   registerTlv(program);
   registerCrypto(program);
+  registerEmv(program);
   registerHost(program);
   registerRig(program);
 }
