@@ -1,4 +1,5 @@
 import { benchCrypto } from "./crypto.js";
+import { benchEmv } from "./emv.js";
 import { benchHostSim } from "./host-sim.js";
 import { benchIso8583 } from "./iso8583.js";
 import { resultTable } from "./measure.js";
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ["Acquirer host simulator under load (loopback)", () => benchHostSim()],
   ["NFC: APDU round trip through PN532 framing at 115200 baud", () => benchNfc()],
   ["Receipt printer: bytes and time per slip", () => benchPrinter()],
+  ["EMV: terminal-side time per transaction against the virtual cards", () => benchEmv()],
 ];
 
 for (const [title, run] of suites) {

@@ -13,6 +13,7 @@ import { peekRequest } from "./frame-peek.js";
 import { acknowledge, signIn, signOut } from "./management.js";
 import { encodeResponse, responseMessage, verifyMac } from "./responses.js";
 import { handleReversal } from "./reversal.js";
+import { handleScanCode, isScanCode } from "./scan-code.js";
 import { handleBatchUpload, handleSettlement } from "./settlement.js";
 import type { TerminalState } from "./terminals.js";
 
@@ -214,6 +215,7 @@ export class Processor {
   private dispatch(x: Exchange, action: BehaviourAction): Reply {
     const t = x.transaction;
     const forced = action.respondWith;
+    if (isScanCode(x)) return handleScanCode(x, this.ctx, forced);
     if (t !== undefined && FINANCIAL.has(t)) {
       if (x.f60?.batch !== undefined && x.f60.batch !== x.terminal.batch && forced === undefined) {
         return {
