@@ -1,5 +1,6 @@
 import { Iso8583Error } from "../errors.js";
 import type { Alignment } from "../spec.js";
+import { upperHex } from "./hex-text.js";
 
 /**
  * Packed BCD: two digits per byte. An odd digit count leaves one spare nibble, which must be 0:
@@ -108,13 +109,12 @@ export function readBcd(
   if (odd && align === "left" && (buf[end - 1]! & 0xf) !== 0) {
     throw badNibble(buf, end - 1, path, base, "pad nibble after the digits is not 0");
   }
-  // Validate every byte, then let Buffer's hex writer build the string in one go: for BCD the
-  // hex text of the bytes is the digit string.
+  // Validate every byte, then build the string in one go.
   for (let i = off; i < end; i++) {
     if (valid[buf[i]!] === 0) throw badNibble(buf, i, path, base, "bad BCD nibble");
   }
-  let text = buf.toString("hex", off, end);
-  if (set === "track") text = text.toUpperCase();
+  // For BCD the hex text of the bytes is the digit string (uppercase: track data keeps A–F as such).
+  const text = upperHex(buf, off, end);
   if (!odd) return text;
   return align === "right" ? text.slice(1) : text.slice(0, -1);
 }

@@ -1,4 +1,5 @@
 import { Iso8583Error } from "../errors.js";
+import { upperHex } from "./hex-text.js";
 
 /** b fields: raw bytes on the wire, uppercase hex in the message model. */
 
@@ -25,5 +26,5 @@ export function writeHex(buf: Buffer, off: number, hex: string, path: string): n
 
 /** Reads `length` bytes at `off` as uppercase hex. */
 export function readHex(buf: Buffer, off: number, length: number): string {
-  return buf.toString("hex", off, off + length).toUpperCase();
+  return upperHex(buf, off, off + length);
 }
