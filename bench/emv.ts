@@ -1,3 +1,4 @@
+import { runContactTransaction } from "../firmware/emv/contact/index.js";
 import {
   type Combination,
   createMchipKernel,
@@ -8,6 +9,7 @@ import {
   type KernelDependencies,
   type KernelOutcome,
 } from "../firmware/emv/contactless/index.js";
+import { unionPayTerminalConfig } from "../firmware/emv/shared/terminal-config.js";
 import { CapkStore } from "../protocol/emv/index.js";
 import { cardChannel, loadTestCapks, type TestProfileName, testCard } from "../tools/rig/cards/emv/index.js";
 import { isMain, resultTable, sink } from "./measure.js";
@@ -139,6 +141,56 @@ export async function benchEmv(options: { runs?: number } = {}): Promise<BenchRe
         });
       }
     }
+  }
+  return [...results, ...(await benchContact(runs, capks))];
+}
+
+/**
+ * Contact (inserted card): the kernel from application selection to the online request (ODA, CVM,
+ * risk management, GENERATE AC 1), then the completion with an ARPC (GENERATE AC 2). The PIN pad is a
+ * stub here: its wait is the cardholder's, not the terminal's.
+ */
+async function benchContact(runs: number, capks: CapkStore): Promise<BenchResult[]> {
+  const cases: [string, TestProfileName][] = [
+    ["contact UnionPay debit (DDA)", "unionpay-debit"],
+    ["contact UnionPay credit (SDA)", "unionpay-credit"],
+    ["contact Mastercard (CDA)", "mastercard"],
+  ];
+  const pinEntry = { onlinePin: async () => ({ kind: "entered" as const, pinBlock: Buffer.alloc(8, 0x5a) }) };
+  const results: BenchResult[] = [];
+  for (const [label, name] of cases) {
+    const toOnline: number[] = [];
+    const completion: number[] = [];
+    for (let i = 0; i < runs + WARM_UP; i++) {
+      const channel = cardChannel(testCard(name));
+      const start = performance.now();
+      const outcome = await runContactTransaction(
+        { channel, config: unionPayTerminalConfig(), capks, pinEntry },
+        { amount: 12_345 },
+      );
+      const online = performance.now();
+      if (outcome.kind !== "online-request")
+        throw new Error(`${label}: expected an online request, got ${outcome.kind}`);
+      // No host here: the completion runs the unable-to-go-online path (default action analysis, GENERATE AC 2).
+      sink.last = await outcome.unableToGoOnline();
+      const done = performance.now();
+      if (i >= WARM_UP) {
+        toOnline.push(online - start);
+        completion.push(done - online);
+      }
+    }
+    const a = mean(toOnline);
+    const b = mean(completion);
+    results.push({
+      name: `${label}: insert → online request`,
+      opsPerSec: perSec(a),
+      note: `${a.toFixed(2)} ms selection, records, ODA (RSA inside), CVM, risk, GENERATE AC 1`,
+    });
+    results.push({
+      name: `${label}: completion`,
+      opsPerSec: perSec(b),
+      note: `${b.toFixed(2)} ms GENERATE AC 2`,
+    });
   }
   return results;
 }
