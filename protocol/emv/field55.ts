@@ -55,6 +55,18 @@ export const FIELD55_REQUEST: Field55TagSet = {
   ],
 };
 
+/**
+ * Contactless (qPBOC/qVSDC and the M/Chip-style kernel): the request set plus the contactless tags (TTQ
+ * 9F66, CTQ 9F6C, available offline amount 9F5D). Which tags a tap yields depends on the kernel path
+ * (qVSDC may omit 9F27; with CDA the cryptogram travels inside the signature), so only the ATC is
+ * required here and the kernels decide what must be present.
+ */
+export const FIELD55_CONTACTLESS_REQUEST: Field55TagSet = {
+  name: "contactless-request",
+  tags: [...FIELD55_REQUEST.tags, "9F66", "9F6C", "9F5D"],
+  mandatory: ["9F36"],
+};
+
 /** Reversal 0400: only 9F36 is mandatory. */
 export const FIELD55_REVERSAL: Field55TagSet = {
   name: "reversal",

@@ -33,6 +33,7 @@ export {
 export { EmvDataError } from "./emv-error.js";
 export {
   buildField55,
+  FIELD55_CONTACTLESS_REQUEST,
   FIELD55_FAILURE_UPLOAD,
   FIELD55_REQUEST,
   FIELD55_REVERSAL,

@@ -21,7 +21,6 @@ export {
   preProcess,
 } from "./entry-point/pre-processing.js";
 export { CardGoneError, CardSession, KernelDataError } from "./kernels/card-session.js";
-export { buildOnlineField55, CUP_ONLINE_TAGS } from "./kernels/field55.js";
 export type {
   ContactlessRecord,
   ContactlessTerminal,

@@ -1,4 +1,4 @@
-import { parseAip, Tvr } from "../../../../protocol/emv/index.js";
+import { buildField55, FIELD55_CONTACTLESS_REQUEST, parseAip, Tvr } from "../../../../protocol/emv/index.js";
 import { ProtocolError } from "../../../../protocol/errors.js";
 import { maskPan } from "../../../../protocol/pan-mask.js";
 import { buildDolData, parseDol } from "../../../../protocol/tlv/index.js";
@@ -17,7 +17,6 @@ import {
   readRecords,
 } from "./card-data.js";
 import { CardGoneError, KernelDataError } from "./card-session.js";
-import { buildOnlineField55 } from "./field55.js";
 import type {
   ContactlessRecord,
   CryptogramType,
@@ -213,7 +212,7 @@ export class MchipKernel implements Kernel {
       ...(card.get("5F34") ? { panSequenceNumber: card.get("5F34")! } : {}),
       ...(card.get("57") ? { track2: card.get("57")! } : {}),
     };
-    if (cardDecision !== "AAC") rec.field55 = buildOnlineField55(record);
+    if (cardDecision !== "AAC") rec.field55 = buildField55(FIELD55_CONTACTLESS_REQUEST, record);
     rec.timings.afterCardMs = timer() - afterCardStart;
     const common = { dataRecord: record, record: rec, cvm };
     if (cardDecision === "TC") {

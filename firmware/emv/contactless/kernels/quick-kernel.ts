@@ -1,4 +1,4 @@
-import { parseAip, Tvr } from "../../../../protocol/emv/index.js";
+import { buildField55, FIELD55_CONTACTLESS_REQUEST, parseAip, Tvr } from "../../../../protocol/emv/index.js";
 import { ProtocolError } from "../../../../protocol/errors.js";
 import { toHex } from "../../../../protocol/hex.js";
 import { maskPan } from "../../../../protocol/pan-mask.js";
@@ -18,7 +18,6 @@ import {
   readRecords,
 } from "./card-data.js";
 import { CardGoneError, KernelDataError } from "./card-session.js";
-import { buildOnlineField55 } from "./field55.js";
 import type {
   ContactlessRecord,
   CryptogramType,
@@ -207,7 +206,8 @@ export class QuickKernel implements Kernel {
       ...(card.get("57") ? { track2: card.get("57")! } : {}),
       ...(balance && /^\d+$/.test(toHex(balance)) ? { balance: Number(toHex(balance)) } : {}),
     };
-    if (kind === "online-request" || kind === "approved") rec.field55 = buildOnlineField55(record);
+    if (kind === "online-request" || kind === "approved")
+      rec.field55 = buildField55(FIELD55_CONTACTLESS_REQUEST, record);
     rec.timings.afterCardMs = timer() - afterCardStart;
 
     const common = {
