@@ -5,6 +5,7 @@ export {
   defaultKernelId,
   type PreProcessingIndicators,
 } from "./entry-point/combination.js";
+export { combinationsFromConfig } from "./entry-point/combinations-from-config.js";
 export { EntryPoint, type EntryPointOptions } from "./entry-point/entry-point.js";
 export {
   buildCandidates,
