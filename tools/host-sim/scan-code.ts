@@ -1,5 +1,5 @@
 import { type Field61, parseField61 } from "../../protocol/iso8583/subfields/field61.js";
-import { type PaymentCode, parsePaymentCode, QrError } from "../../protocol/qr/index.js";
+import { maskPaymentCode, type PaymentCode, parsePaymentCode, QrError } from "../../protocol/qr/index.js";
 import type { Exchange, HostContext, Reply } from "./exchange.js";
 
 /**
@@ -42,6 +42,9 @@ export function isScanCode(x: Exchange): boolean {
 
 interface Order {
   code: string;
+  /** Masked for the ledger note. */
+  masked: string;
+  scheme: string;
   amount: number;
   state: "approved" | "declined" | "pending";
   finalCode: string;
@@ -110,13 +113,15 @@ function sale(x: Exchange, ctx: HostContext, code: PaymentCode, forced: string |
   const rrn = ctx.nextRrn();
   const order: Order = {
     code: code.code,
+    masked: maskPaymentCode(code),
+    scheme: code.scheme,
     amount: x.amount,
     state: first === "00" ? "approved" : first === "09" ? "pending" : "declined",
     finalCode: forced ?? plan.final,
     pendingQueries: first === "09" ? 1 : 0,
     rrn,
   };
-  if (order.state === "approved") order.authCode = ctx.nextAuthCode();
+  if (order.state === "approved") approve(order, x, ctx, x.batch, x.stan);
   book.orders.set(orderKey(x, x.batch, x.stan), order);
   return answer(order, first, `scan-code ${code.scheme} sale`);
 }
@@ -137,9 +142,38 @@ function query(x: Exchange, ctx: HostContext, code: PaymentCode): Reply {
       return answer(order, "09", "scan-code query: still paying");
     }
     order.state = order.finalCode === "00" ? "approved" : "declined";
-    if (order.state === "approved") order.authCode = ctx.nextAuthCode();
+    if (order.state === "approved")
+      approve(order, x, ctx, original.originalBatch, original.originalStan ?? "");
   }
   return answer(order, order.state === "approved" ? "00" : order.finalCode, "scan-code query");
+}
+
+/**
+ * An approved scan-code sale moves money like a card sale: it goes into the ledger under the sale's own
+ * batch and STAN, so settlement totals and reversals see it (there is no card balance to undo).
+ */
+function approve(order: Order, x: Exchange, ctx: HostContext, batch: string, stan: string): void {
+  order.authCode = ctx.nextAuthCode();
+  ctx.ledger.add({
+    time: ctx.clock().toISOString(),
+    terminalId: x.terminal.terminalId,
+    merchantId: x.terminal.merchantId,
+    batch,
+    stan,
+    mti: "0200",
+    transaction: "sale",
+    amount: order.amount,
+    fullPan: undefined,
+    scheme: order.scheme,
+    domestic: true,
+    responseCode: "00",
+    approved: true,
+    rrn: order.rrn,
+    authCode: order.authCode,
+    originalSeq: undefined,
+    undo: undefined,
+    note: `scan-code ${order.scheme} ${order.masked}`,
+  });
 }
 
 function answer(order: Order, responseCode: string, note: string): Reply {

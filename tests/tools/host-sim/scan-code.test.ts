@@ -116,6 +116,39 @@ describe("scan-code payment on the host simulator", () => {
     ).toBe("51");
   });
 
+  it("approved scan-code sales go into the ledger (settlement counts them); declines and pending ones do not", async () => {
+    const env = await harness.start();
+    const client = await env.connect();
+    await client.signIn();
+    expect((await client.request(scanMessage(client, "134567890123456733", 1_500)))?.message.fields[39]).toBe(
+      "00",
+    );
+    expect((await client.request(scanMessage(client, "134567890123455100", 9_999)))?.message.fields[39]).toBe(
+      "51",
+    );
+    const pending = scanMessage(client, "284567890123450900", 2_500);
+    expect((await client.request(pending))?.message.fields[39]).toBe("09");
+    expect(
+      env.sim
+        .ledger()
+        .transactions.filter((t) => t.approved)
+        .map((t) => t.amount),
+    ).toEqual([1_500]);
+    await client.request(queryMessage(client, "284567890123450900", pending));
+    expect(
+      (await client.request(queryMessage(client, "284567890123450900", pending)))?.message.fields[39],
+    ).toBe("00");
+    const approved = env.sim.ledger().transactions.filter((t) => t.approved);
+    expect(approved.map((t) => [t.transaction, t.amount, t.stan])).toEqual([
+      ["sale", 1_500, expect.any(String)],
+      ["sale", 2_500, pending.fields[11]],
+    ]);
+    expect(approved.every((t) => t.note?.startsWith("scan-code") && !t.note.includes("4567890123"))).toBe(
+      true,
+    );
+    expect(env.sim.ledger().totals.debit).toBe(4_000);
+  });
+
   it("a query for an unknown sale answers 25; an unsigned request A0", async () => {
     const client = await signedIn();
     const ghost = scanMessage(client, "134567890123456720", 100);
