@@ -13,6 +13,7 @@ import {
   unwrapWorkingKeys,
   type WorkingKeyName,
 } from "../../protocol/crypto/working-keys.js";
+import { buildField55, FIELD55_REQUEST } from "../../protocol/emv/index.js";
 import { LengthPrefixDecoder } from "../../protocol/framing/length-prefix.js";
 import { fromHex } from "../../protocol/hex.js";
 import { buildSignIn } from "../../protocol/iso8583/cup/builders.js";
@@ -29,7 +30,6 @@ import type { Tpdu } from "../../protocol/iso8583/cup/tpdu.js";
 import { pack } from "../../protocol/iso8583/message.js";
 import type { Iso8583Message } from "../../protocol/iso8583/spec.js";
 import { parseField60 } from "../../protocol/iso8583/subfields/field60.js";
-import { encodeTlv } from "../../protocol/tlv/index.js";
 import {
   DEFAULT_MERCHANT_ID,
   DEFAULT_TERMINAL_ID,
@@ -301,23 +301,9 @@ export function iccData(r: IccRequest): {
   const sk = deriveAcSessionKey(mk, atc);
   const arqc = generateApplicationCryptogram(sk, arqcInput(values)!, 2);
   if (r.corrupt) arqc[0]! ^= 0xff;
-  const order = [
-    "9F26",
-    "9F27",
-    "9F10",
-    "9F37",
-    "9F36",
-    "95",
-    "9A",
-    "9C",
-    "9F02",
-    "5F2A",
-    "82",
-    "9F1A",
-    "9F03",
-  ];
   values.set("9F26", arqc);
   values.set("9F27", Buffer.from("80", "hex"));
-  const field55 = encodeTlv(order.map((tag) => ({ tag, value: values.get(tag)! })));
+  // The dialect's request set, in its order, with the tags this client has.
+  const field55 = buildField55({ ...FIELD55_REQUEST, mandatory: [] }, values);
   return { field55, arqc, sessionKey: sk, iccMasterKey: mk };
 }
