@@ -53,3 +53,13 @@ export function externalAuthenticateCommand(issuerAuthenticationData: Buffer): B
 export function verifyPlaintextPinCommand(pinBlock: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x00, 0x20, 0x00, 0x80, pinBlock.length]), pinBlock]);
 }
+
+/** GET CHALLENGE `00 84 00 00 08`: an 8-byte ICC unpredictable number for offline enciphered PIN. */
+export function getChallengeCommand(): Buffer {
+  return Buffer.from([0x00, 0x84, 0x00, 0x00, 0x08]);
+}
+
+/** VERIFY with an offline PIN block enciphered under the ICC (PIN encipherment) key (P2 88), case 3. */
+export function verifyEncipheredPinCommand(enciphered: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0x00, 0x20, 0x00, 0x88, enciphered.length]), enciphered]);
+}

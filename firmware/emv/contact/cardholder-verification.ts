@@ -1,18 +1,29 @@
 import {
   type Aip,
+  type CapkStore,
   type CvmList,
   type CvmMethod,
   type CvmRule,
   cvmConditionSatisfied,
   cvmResults,
   parseCvmList,
+  type RsaPublicKey,
 } from "../../../protocol/emv/index.js";
+import { ProtocolError } from "../../../protocol/errors.js";
 import type { ApduChannel } from "../shared/apdu-channel.js";
 import { isPinRetryCounter, Sw } from "../shared/apdu-channel.js";
-import { getDataCommand, verifyPlaintextPinCommand } from "./apdu-commands.js";
-import { exchange } from "./card-io.js";
+import {
+  getChallengeCommand,
+  getDataCommand,
+  verifyEncipheredPinCommand,
+  verifyPlaintextPinCommand,
+} from "./apdu-commands.js";
+import { type CardResponse, exchange } from "./card-io.js";
+import type { RevocationCheck } from "./offline-data-authentication.js";
+import { encipherPinBlock, recoverPinEnciphermentKey } from "./offline-pin-encipherment.js";
 import { type OfflinePinEntry, type PinEntry, plaintextPinBlock } from "./pin-entry.js";
 import type { TransactionContext } from "./transaction-context.js";
+import { cryptoRandom, type RandomSource } from "./transaction-input.js";
 
 export type CvmPerformed = "online-pin" | "offline-pin" | "signature" | "no-cvm";
 
@@ -28,6 +39,11 @@ export interface CvmOutcome {
 export interface CvmDependencies {
   pinEntry?: PinEntry | undefined;
   offlinePin?: OfflinePinEntry | undefined;
+  /** CA keys for the offline enciphered PIN key (the kernel passes its own store). */
+  capks?: CapkStore | undefined;
+  isCertificateRevoked?: RevocationCheck | undefined;
+  /** Random pad of the enciphered PIN block. Default: node:crypto. */
+  random?: RandomSource | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -39,6 +55,10 @@ function terminalSupports(ctx: TransactionContext, method: CvmMethod): boolean {
       return (b2 & 0x80) !== 0;
     case "offline-plaintext-pin-and-signature":
       return (b2 & 0x80) !== 0 && (b2 & 0x20) !== 0;
+    case "offline-enciphered-pin":
+      return (b2 & 0x10) !== 0;
+    case "offline-enciphered-pin-and-signature":
+      return (b2 & 0x10) !== 0 && (b2 & 0x20) !== 0;
     case "online-enciphered-pin":
       return (b2 & 0x40) !== 0 && ctx.aidConfig.onlinePinSupported;
     case "signature":
@@ -48,7 +68,6 @@ function terminalSupports(ctx: TransactionContext, method: CvmMethod): boolean {
     case "fail-cvm":
       return true;
     default:
-      // Offline enciphered PIN (04/05) is not implemented by this terminal.
       return false;
   }
 }
@@ -133,9 +152,12 @@ async function performCvm(
     case "online-enciphered-pin":
       return onlinePin(ctx, deps);
     case "offline-plaintext-pin":
-    case "offline-plaintext-pin-and-signature": {
-      const withSignature = rule.method === "offline-plaintext-pin-and-signature";
-      const ok = await offlinePlaintextPin(channel, ctx, deps);
+    case "offline-plaintext-pin-and-signature":
+    case "offline-enciphered-pin":
+    case "offline-enciphered-pin-and-signature": {
+      const withSignature = rule.method.endsWith("-and-signature");
+      const enciphered = rule.method.startsWith("offline-enciphered");
+      const ok = await offlinePin(channel, ctx, deps, enciphered ? encipheredVerify : plaintextVerify);
       if (!ok) return { ok: false };
       return {
         ok: true,
@@ -179,11 +201,52 @@ async function onlinePin(ctx: TransactionContext, deps: CvmDependencies): Promis
   };
 }
 
-/** GET DATA PIN try counter, then VERIFY until accepted, blocked or bypassed. */
-async function offlinePlaintextPin(
+/** Sends one offline PIN block to the card: the VERIFY answer, or "failed" when the CVM cannot go on. */
+type SubmitPin = (block: Buffer) => Promise<CardResponse | "failed">;
+
+/** Readies VERIFY for one offline PIN CVM, before the cardholder is asked; undefined ⇒ the CVM fails. */
+type PinVerifier = (
   channel: ApduChannel,
   ctx: TransactionContext,
   deps: CvmDependencies,
+) => SubmitPin | undefined;
+
+/** Offline plaintext PIN: VERIFY P2 80 with the block itself. */
+const plaintextVerify: PinVerifier = (channel, _ctx, deps) => async (block) => {
+  const command = verifyPlaintextPinCommand(block);
+  try {
+    return await exchange(channel, command, "VERIFY", deps.signal);
+  } finally {
+    command.fill(0);
+  }
+};
+
+/** Offline enciphered PIN (Book 2 §7, Book 3 §10.5.1): recover the key, then GET CHALLENGE, encipher, VERIFY P2 88. */
+const encipheredVerify: PinVerifier = (channel, ctx, deps) => {
+  if (!deps.capks) return undefined;
+  let key: RsaPublicKey;
+  try {
+    key = recoverPinEnciphermentKey(ctx, deps.capks, deps.isCertificateRevoked);
+  } catch (error) {
+    // A key that cannot be recovered fails this CVM; the ODA step reports the card's data on its own.
+    if (error instanceof ProtocolError) return undefined;
+    throw error;
+  }
+  return async (block) => {
+    const challenge = await exchange(channel, getChallengeCommand(), "GET CHALLENGE", deps.signal);
+    if (challenge.sw !== Sw.ok || challenge.data.length !== 8) return "failed";
+    const enciphered = encipherPinBlock(key, block, challenge.data, deps.random ?? cryptoRandom);
+    if (!enciphered) return "failed";
+    return exchange(channel, verifyEncipheredPinCommand(enciphered), "VERIFY", deps.signal);
+  };
+};
+
+/** GET DATA PIN try counter, then VERIFY until accepted, blocked or bypassed (plaintext or enciphered). */
+async function offlinePin(
+  channel: ApduChannel,
+  ctx: TransactionContext,
+  deps: CvmDependencies,
+  verifier: PinVerifier,
 ): Promise<boolean> {
   if (!deps.offlinePin) {
     ctx.tvr.set("pinPadNotPresentOrNotWorking");
@@ -203,6 +266,9 @@ async function offlinePlaintextPin(
       return false;
     }
   }
+  // Ready before the cardholder is asked: no PIN is entered for a CVM that must fail anyway.
+  const submit = verifier(channel, ctx, deps);
+  if (submit === undefined) return false;
   for (let round = 0; round < 16; round++) {
     const pin = await deps.offlinePin({
       ...(triesLeft === undefined ? {} : { triesLeft }),
@@ -219,14 +285,13 @@ async function offlinePlaintextPin(
     const block = plaintextPinBlock(pin);
     pin.fill(0);
     if (!block) continue;
-    const command = verifyPlaintextPinCommand(block);
-    block.fill(0);
-    let answer: Awaited<ReturnType<typeof exchange>>;
+    let answer: CardResponse | "failed";
     try {
-      answer = await exchange(channel, command, "VERIFY", deps.signal);
+      answer = await submit(block);
     } finally {
-      command.fill(0);
+      block.fill(0);
     }
+    if (answer === "failed") return false;
     if (answer.sw === Sw.ok) return true;
     if (isPinRetryCounter(answer.sw) && (answer.sw & 0x0f) > 0) {
       triesLeft = answer.sw & 0x0f;
