@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../firmware/storage/atomic-file.js";
 import { DeviceError } from "../core/device-error.js";
+import { writeFileAtomic } from "../storage/atomic-file.js";
 
 /**
  * The printer's persistent job queue: a directory, one file per job, each written atomically (temp file,

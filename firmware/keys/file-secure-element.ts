@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { writeFileAtomic } from "../storage/atomic-file.js";
+import { writeFileAtomic } from "../../drivers/storage/atomic-file.js";
 import { KeyStoreError } from "./key-store-error.js";
 import type { SecureElement } from "./secure-element.js";
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../../drivers/storage/atomic-file.js";
 import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
 import { keyCheckValue, verifyKeyCheckValue } from "../../protocol/crypto/kcv.js";
 import { unionPayEcbMac, verifyUnionPayEcbMac } from "../../protocol/crypto/mac-unionpay-ecb.js";
@@ -8,7 +9,6 @@ import { assertUsage } from "../../protocol/crypto/tr31/assert-usage.js";
 import { unwrapTr31 } from "../../protocol/crypto/tr31/unwrap.js";
 import { splitSignInKeys, unwrapWorkingKeys } from "../../protocol/crypto/working-keys.js";
 import { toHex } from "../../protocol/hex.js";
-import { writeFileAtomic } from "../storage/atomic-file.js";
 import {
   type DukptEngine,
   type DukptScheme,

@@ -2,9 +2,10 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "n
 import { basename, dirname, join } from "node:path";
 
 /**
- * Replace a file so that after a power cut it holds either the old content or the new, never a mix:
+ * Storage on the board's flash, used by drivers (the printer spool) and firmware (key store) alike.
+ * Replaces a file so that after a power cut it holds either the old content or the new, never a mix:
  * write a temporary file beside it, fsync it, rename over the target, fsync the directory so the
- * rename itself is durable. Mode 0600 by default: these are key stores, journals and counters.
+ * rename itself is durable. Mode 0600 by default: these are key stores, spools and counters.
  */
 export function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
