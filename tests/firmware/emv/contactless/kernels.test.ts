@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TVR_BITS } from "../../../../protocol/emv/index.js";
+import { FIELD55_REQUEST, TVR_BITS } from "../../../../protocol/emv/index.js";
 import { decodeTlv, flattenTlv } from "../../../../protocol/tlv/index.js";
 import { MASTERCARD, tap, UNIONPAY_DEBIT, VISA } from "./support/harness.js";
 import { type CardProfile, MCHIP_PDOL_HEX, QPBOC_PDOL_HEX, TestCard } from "./support/test-card.js";
@@ -43,22 +43,7 @@ describe("qPBOC kernel (kernel 7)", () => {
     expect(outcome.cvm).toBe("online-pin");
     expect(outcome.uiRequestOnOutcome?.message).toBe("enter-pin");
     const f55 = flattenTlv(decodeTlv(outcome.record!.field55!));
-    for (const tag of [
-      "9F26",
-      "9F27",
-      "9F10",
-      "9F37",
-      "9F36",
-      "95",
-      "9A",
-      "9C",
-      "9F02",
-      "5F2A",
-      "82",
-      "9F1A",
-      "9F03",
-      "9F33",
-    ]) {
+    for (const tag of FIELD55_REQUEST.mandatory) {
       expect(f55.has(tag), tag).toBe(true);
     }
     expect(f55.get("9F27")?.toString("hex")).toBe("80");

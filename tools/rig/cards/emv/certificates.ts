@@ -61,21 +61,37 @@ export interface IssuerCertificateInput {
   issuerKey: RsaJwk;
 }
 
-/** Issuer public key certificate (90, format 02, Book 2 table 6) signed by the CA. */
-export function issuerCertificate(ca: RsaJwk, input: IssuerCertificateInput): CertifiedKey {
-  const nCa = modulusOf(ca).length;
-  const modulus = modulusOf(input.issuerKey);
-  const exponent = exponentOf(input.issuerKey);
-  const { leftmost, remainder } = splitModulus(modulus, nCa - 36);
+/**
+ * A public key certificate (Book 2 tables 6 and 14): format, the holder's identity as cn digits, expiry,
+ * serial, algorithm indicators, the leftmost modulus digits (BB-padded), hashed with the remainder, the
+ * exponent and any extra data, and signed by the certifying key. The header, hash and trailer take 36
+ * bytes of the signer's modulus, plus the identity's length beyond the issuer's 4.
+ */
+function certify(
+  signer: RsaJwk,
+  spec: { format: number; id: string; idBytes: number; expiry: string; serial: string; key: RsaJwk },
+  extraHashed?: Buffer,
+): CertifiedKey {
+  const modulus = modulusOf(spec.key);
+  const exponent = exponentOf(spec.key);
+  const room = modulusOf(signer).length - 32 - spec.idBytes;
+  const { leftmost, remainder } = splitModulus(modulus, room);
   const body = Buffer.concat([
-    Buffer.from([0x02]),
-    cnDigits(input.issuerId, 4),
-    Buffer.from(input.expiry, "hex"),
-    Buffer.from(input.serial, "hex"),
+    Buffer.from([spec.format]),
+    cnDigits(spec.id, spec.idBytes),
+    Buffer.from(spec.expiry, "hex"),
+    Buffer.from(spec.serial, "hex"),
     Buffer.from([SHA1, RSA, modulus.length, exponent.length]),
     leftmost,
   ]);
-  return { certificate: sign(ca, body, sha1(body, remainder, exponent)), remainder, exponent };
+  const hash = extraHashed ? sha1(body, remainder, exponent, extraHashed) : sha1(body, remainder, exponent);
+  return { certificate: sign(signer, body, hash), remainder, exponent };
+}
+
+/** Issuer public key certificate (90, format 02, Book 2 table 6) signed by the CA. */
+export function issuerCertificate(ca: RsaJwk, input: IssuerCertificateInput): CertifiedKey {
+  const { issuerId, expiry, serial, issuerKey } = input;
+  return certify(ca, { format: 0x02, id: issuerId, idBytes: 4, expiry, serial, key: issuerKey });
 }
 
 export interface IccCertificateInput {
@@ -90,23 +106,8 @@ export interface IccCertificateInput {
 
 /** ICC public key certificate (9F46, format 04, Book 2 table 14) signed by the issuer. */
 export function iccCertificate(issuer: RsaJwk, input: IccCertificateInput): CertifiedKey {
-  const nI = modulusOf(issuer).length;
-  const modulus = modulusOf(input.iccKey);
-  const exponent = exponentOf(input.iccKey);
-  const { leftmost, remainder } = splitModulus(modulus, nI - 42);
-  const body = Buffer.concat([
-    Buffer.from([0x04]),
-    cnDigits(input.pan, 10),
-    Buffer.from(input.expiry, "hex"),
-    Buffer.from(input.serial, "hex"),
-    Buffer.from([SHA1, RSA, modulus.length, exponent.length]),
-    leftmost,
-  ]);
-  return {
-    certificate: sign(issuer, body, sha1(body, remainder, exponent, input.staticData)),
-    remainder,
-    exponent,
-  };
+  const { pan, expiry, serial, iccKey, staticData } = input;
+  return certify(issuer, { format: 0x04, id: pan, idBytes: 10, expiry, serial, key: iccKey }, staticData);
 }
 
 /** Signed static application data (93, format 03, Book 2 table 7) with data authentication code `dac`. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  buildField55,
   cdaTransactionData,
+  FIELD55_REQUEST,
   recoverIccPublicKey,
   recoverIssuerPublicKey,
   verifyCda,
@@ -42,24 +44,6 @@ import {
  */
 
 const harness = useHostSim();
-const REQUEST_TAGS = [
-  "9F26",
-  "9F27",
-  "9F10",
-  "9F37",
-  "9F36",
-  "95",
-  "9A",
-  "9C",
-  "9F02",
-  "5F2A",
-  "82",
-  "9F1A",
-  "9F03",
-  "9F33",
-  "9F34",
-  "9F35",
-];
 const AMOUNT = 1000; // fen
 const AMOUNT_9F02 = "000000001000";
 const VISA_EMV = { imkAc: testProfile("visa").issuer.imkAc, psn: "01", arpcKey: "icc-master" as const };
@@ -77,11 +61,8 @@ function field55(session: Session, response: Map<string, Buffer>, cryptogram?: B
   values.set("9F33", Buffer.from("E0F8C8", "hex"));
   for (const [tag, value] of response) values.set(tag, value);
   if (cryptogram) values.set("9F26", cryptogram);
-  const nodes: TlvNode[] = REQUEST_TAGS.filter((t) => values.has(t)).map((tag) => ({
-    tag,
-    value: values.get(tag)!,
-  }));
-  return encodeTlv(nodes);
+  // The dialect's request set with the tags this terminal has (the host checks what it needs).
+  return buildField55({ ...FIELD55_REQUEST, mandatory: [] }, values);
 }
 
 async function sale(client: CupClient, profile: EmvCardProfile, f55: Buffer) {
