@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../../drivers/storage/atomic-file.js";
-import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
+import { tdesEcbDecrypt, tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
 import { keyCheckValue, verifyKeyCheckValue } from "../../protocol/crypto/kcv.js";
 import { unionPayEcbMac, verifyUnionPayEcbMac } from "../../protocol/crypto/mac-unionpay-ecb.js";
 import { assertUsage } from "../../protocol/crypto/tr31/assert-usage.js";
@@ -198,6 +198,18 @@ export class KeyStore {
       throw new KeyStoreError(`track data must be whole 8-byte blocks, got ${blocks.length} bytes`, "tdk");
     }
     return this.withKey("tdk", "encrypt-data", (tdk) => tdesEcbEncrypt(tdk, blocks));
+  }
+
+  /**
+   * Deciphers 8-byte blocks enciphered by `encryptTrackData` (the terminal reads back PANs and tracks it
+   * keeps under the TDK). Same slot and purpose: the TDK is a data key both ways. The caller owns the
+   * clear result and zeroises it when done.
+   */
+  decryptTrackData(blocks: Buffer): Buffer {
+    if (blocks.length === 0 || blocks.length % 8 !== 0) {
+      throw new KeyStoreError(`track data must be whole 8-byte blocks, got ${blocks.length} bytes`, "tdk");
+    }
+    return this.withKey("tdk", "encrypt-data", (tdk) => tdesEcbDecrypt(tdk, blocks));
   }
 
   has(slot: KeySlot): boolean {

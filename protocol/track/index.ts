@@ -27,6 +27,13 @@ export {
 } from "./msr-serial.js";
 export { type SentinelTrack, splitTrackText } from "./sentinel-text.js";
 export { pinRequirement, requiresChip, type ServiceCodeInfo, serviceCodeInfo } from "./service-code.js";
+export {
+  decryptTrackDigits,
+  encryptTrackDigits,
+  MIN_ENCRYPTED_TRACK_DIGITS,
+  TrackCipherError,
+  trackCipherOffset,
+} from "./track-encryption.js";
 export { TrackError } from "./track-error.js";
 export {
   decodeTrackBits,

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { tdesEcbEncrypt } from "../../protocol/crypto/cipher.js";
 import {
   deriveAcSessionKey,
   deriveIccMasterKey,
@@ -30,6 +31,7 @@ import type { Tpdu } from "../../protocol/iso8583/cup/tpdu.js";
 import { pack } from "../../protocol/iso8583/message.js";
 import type { Iso8583Message } from "../../protocol/iso8583/spec.js";
 import { parseField60 } from "../../protocol/iso8583/subfields/field60.js";
+import { encryptTrackDigits } from "../../protocol/track/index.js";
 import {
   DEFAULT_MERCHANT_ID,
   DEFAULT_TERMINAL_ID,
@@ -245,6 +247,13 @@ export class CupClient {
     this.keys = unwrapWorkingKeys(tmk, keys);
     this.batch = parseField60(f[60]!).batch!;
     return reply;
+  }
+
+  /** Field 35/36 text with its TDK block enciphered (needs a 004 sign-in; send with 53.3 = "1"). */
+  encryptTrack(track: string): string {
+    const tdk = this.keys.get("tdk");
+    if (!tdk) throw new Error("no TDK: sign in with layout 004 first");
+    return encryptTrackDigits(track, (block) => tdesEcbEncrypt(tdk, block));
   }
 
   /** Field 52 for a PIN (ISO format 0 under the PIK). */

@@ -49,7 +49,9 @@ export interface BatchUploadEntry {
 
 /** A request the host has parsed and placed: the frame, what it is, whose it is. */
 export interface Exchange {
+  /** As received: 35/36 may still be TDK-enciphered there. */
   frame: CupFrame;
+  /** The request with 35/36 in clear (track-decryption.ts); handlers read these. */
   message: Iso8583Message;
   fields: Record<number, string>;
   mti: string;

@@ -16,6 +16,7 @@ import { handleReversal } from "./reversal.js";
 import { handleScanCode, isScanCode } from "./scan-code.js";
 import { handleBatchUpload, handleSettlement } from "./settlement.js";
 import type { TerminalState } from "./terminals.js";
+import { clearTracks } from "./track-decryption.js";
 
 /** What the server does with one request frame. */
 export type Outcome =
@@ -68,7 +69,7 @@ export function classify(
   return financial;
 }
 
-/** PAN from field 2, else from clear track 2 (digits before the separator). */
+/** PAN from field 2, else from clear (or already deciphered) track 2 (digits before the separator). */
 function panOf(fields: Record<number, string>): string | undefined {
   if (fields[2] !== undefined) return fields[2];
   const track2 = fields[35];
@@ -84,8 +85,9 @@ function fingerprint(m: Iso8583Message): string {
 
 /**
  * The host's request pipeline, free of sockets: frame bytes in, an outcome out. Order: unpack (30 or
- * close when broken), classify, terminal (97 when restricted), behaviour switches, MAC (A0), duplicate
- * STAN (94, or the same answer again for a true retransmission), batch (77), then the handler.
+ * close when broken), classify, terminal (97 when restricted), TDK track decryption (53.3 = 1: 35/36
+ * deciphered before anything reads them), behaviour switches, MAC (A0), undecryptable track (30),
+ * duplicate STAN (94, or the same answer again for a true retransmission), batch (77), then the handler.
  */
 export class Processor {
   private readonly kinds = new Map<string, SimTransaction | undefined>();
@@ -102,32 +104,35 @@ export class Processor {
     } catch (error) {
       return this.malformed(bytes, (error as Error).message);
     }
-    const message = frame.message;
-    const fields = message.fields;
+    const received = frame.message;
     let responseMti: string;
     try {
-      responseMti = responseMtiOf(message.mti);
+      responseMti = responseMtiOf(received.mti);
     } catch {
-      return { kind: "close", reason: `MTI ${message.mti} is not a request` };
+      return { kind: "close", reason: `MTI ${received.mti} is not a request` };
     }
-    const stan = fields[11];
-    const terminalId = fields[41];
-    const merchantId = fields[42];
+    const stan = received.fields[11];
+    const terminalId = received.fields[41];
+    const merchantId = received.fields[42];
     if (stan === undefined || terminalId === undefined || merchantId === undefined) {
       return this.formatError(frame, responseMti, "field 11, 41 or 42 missing");
     }
     let f60: Field60 | undefined;
-    if (fields[60] !== undefined) {
+    if (received.fields[60] !== undefined) {
       try {
-        f60 = parseField60(fields[60]);
+        f60 = parseField60(received.fields[60]);
       } catch (error) {
         return this.formatError(frame, responseMti, (error as Error).message);
       }
     }
-    const transaction = classify(message.mti, f60, this.kinds);
+    const transaction = classify(received.mti, f60, this.kinds);
     const terminal = this.ctx.terminals.get(terminalId, merchantId);
     if (!terminal)
       return this.answer(frame, responseMti, undefined, { responseCode: "97", fields: {} }, {}, false);
+    // From here on 35/36 are clear (or absent when they did not decipher: answered 30 after the MAC).
+    const tracks = clearTracks(received.fields, terminal.keys);
+    const fields = tracks.fields;
+    const message: Iso8583Message = fields === received.fields ? received : { mti: received.mti, fields };
     const pan = panOf(fields);
     const amount = fields[4] === undefined ? undefined : Number(fields[4]);
     const card = this.ctx.cards.find(pan);
@@ -186,6 +191,17 @@ export class Processor {
           false,
         );
       }
+    }
+
+    if (!tracks.ok) {
+      return this.answer(
+        frame,
+        responseMti,
+        x,
+        { responseCode: "30", fields: {}, note: `track data: ${tracks.why}` },
+        action,
+        false,
+      );
     }
 
     const print = STAN_EXEMPT.has(x.mti) ? undefined : fingerprint(message);
