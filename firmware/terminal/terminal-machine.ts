@@ -1,0 +1,679 @@
+/**
+ * The terminal's statechart: boot (self-test, journal recovery, sign-in), idle, the transaction flows from
+ * amount entry to the printed slip, the management menu, and tamper. Every state names its screen and what
+ * each key does (`meta`, texts in screens.ts); every keypad transition is guarded by the `key` guard with
+ * its keys and named conditions, so the keys a state reacts to can be read off the chart. All device,
+ * journal and host work is behind `TerminalServices`, invoked as promise actors: leaving a state stops its
+ * actor and aborts the signal it was given (Cancel while waiting for a card, tamper while online).
+ */
+import { assign, fromPromise, setup } from "xstate";
+import type { TransactionType } from "../journal/transaction-record.js";
+import { type ConditionName, terminalConditions } from "./conditions.js";
+import { backspace, type OriginalField, padStan, typeAmountDigit, typeFieldDigit } from "./digit-entry.js";
+import type { StateMeta } from "./screen-meta.js";
+import { MESSAGES, SCREENS } from "./screens.js";
+import {
+  EMPTY_TRANSACTION,
+  initialTerminalContext,
+  type TerminalContext,
+  totalOf,
+  transactionRequest,
+} from "./terminal-context.js";
+import type { TerminalEvent } from "./terminal-events.js";
+import {
+  type BilingualText,
+  type CardEntry,
+  DIGIT_KEYS,
+  type DigitKey,
+  type Key,
+  type PrintResult,
+  type RiskDecision,
+  type TerminalServices,
+  type TransactionOutcome,
+  type TransactionRequest,
+} from "./terminal-services.js";
+
+export interface KeyGuardParams {
+  keys: readonly Key[];
+  /** Named conditions that must all hold. */
+  when?: readonly ConditionName[];
+  /** Named conditions none of which may hold. */
+  unless?: readonly ConditionName[];
+}
+
+/** The guard of a keypad transition: one of `keys` was pressed and the named conditions hold. */
+export function press(
+  keys: readonly Key[],
+  when: readonly ConditionName[] = [],
+  unless: readonly ConditionName[] = [],
+) {
+  return { type: "key" as const, params: { keys, when, unless } satisfies KeyGuardParams };
+}
+
+export interface TerminalMachineOptions {
+  /** How long presentCard waits for a card before going back to idle (default 60 s). */
+  cardTimeoutMs?: number;
+  /** How long the approval shows before the slip prints by itself (default 3 s). */
+  approvedDisplayMs?: number;
+}
+export const DEFAULT_CARD_TIMEOUT_MS = 60_000;
+export const DEFAULT_APPROVED_DISPLAY_MS = 3_000;
+
+type DigitBuffer = "amountDigits" | "tipDigits" | "entry";
+const DIGITS: readonly Key[] = DIGIT_KEYS;
+const isDigit = (key: Key): key is DigitKey => DIGITS.includes(key);
+const textOf = (value: BilingualText): BilingualText => ({ zh: value.zh, en: value.en });
+
+/** Keys that return the operator "home": idle when signed in, the sign-in screen otherwise. */
+function home(keys: readonly Key[]) {
+  return [
+    { guard: press(keys, ["signedIn"]), target: "idle" },
+    { guard: press(keys), target: "signInFailed" },
+  ] as const;
+}
+
+/** An original-transaction field: digits, Clear, Enter when valid (targets in order), Cancel → idle. */
+function fieldKeys(
+  field: OriginalField,
+  valid: ConditionName,
+  enter: readonly { target: string; when?: readonly ConditionName[]; commit?: boolean }[],
+) {
+  return [
+    { guard: press(DIGITS), actions: { type: "typeField" as const, params: { field } } },
+    {
+      guard: press(["clear"]),
+      actions: { type: "deleteDigit" as const, params: { buffer: "entry" as DigitBuffer } },
+    },
+    ...enter.map((branch) => ({
+      guard: press(["enter"], [valid, ...(branch.when ?? [])]),
+      target: branch.target,
+      actions: branch.commit === false ? [] : [{ type: "commitField" as const, params: { field } }],
+    })),
+    { guard: press(["cancel"]), target: "idle" },
+  ];
+}
+
+function faultText(faults: readonly { device: string; message: string; fatal: boolean }[]): BilingualText {
+  const list = faults.filter((f) => f.fatal).map((f) => `${f.device}: ${f.message}`);
+  const text = list.length > 0 ? list.join("; ") : MESSAGES.selfTestError.en;
+  return { zh: list.length > 0 ? text : MESSAGES.selfTestError.zh, en: text };
+}
+
+export function createTerminalMachine(services: TerminalServices, options: TerminalMachineOptions = {}) {
+  const conditions = terminalConditions(services);
+  const holds = (context: TerminalContext, params: KeyGuardParams) =>
+    (params.when ?? []).every((name) => conditions[name](context)) &&
+    !(params.unless ?? []).some((name) => conditions[name](context));
+
+  return setup({
+    types: {
+      context: {} as TerminalContext,
+      events: {} as TerminalEvent,
+      meta: {} as StateMeta,
+    },
+    actors: {
+      selfTest: fromPromise(() => services.selfTest()),
+      recoverJournal: fromPromise(() => services.recoverJournal()),
+      signIn: fromPromise(() => services.signIn()),
+      signOut: fromPromise(() => services.signOut()),
+      waitForCard: fromPromise<CardEntry, { type: TransactionType; amount: number }>(({ input, signal }) =>
+        services.waitForCard(input, signal),
+      ),
+      // Synchronous in the services; a promise actor so a throwing limit check is an error outcome, not a crash.
+      riskCheck: fromPromise<RiskDecision, { type: TransactionType; amount: number }>(async ({ input }) =>
+        services.riskCheck(input),
+      ),
+      runTransaction: fromPromise<TransactionOutcome, TransactionRequest>(({ input, signal }) =>
+        services.runTransaction(input, signal),
+      ),
+      printSlip: fromPromise<PrintResult, { journalId: number; reprint: boolean }>(({ input }) =>
+        services.printSlip(input.journalId, { reprint: input.reprint }),
+      ),
+      settle: fromPromise(() => services.settle()),
+      downloadParameters: fromPromise(() => services.downloadParameters()),
+    },
+    guards: {
+      key: ({ context, event }, params: KeyGuardParams) =>
+        event.type === "KEY" && params.keys.includes(event.key) && holds(context, params),
+    },
+    actions: {
+      startTransaction: assign((_, params: { type: TransactionType }) => ({
+        ...EMPTY_TRANSACTION,
+        original: {},
+        type: params.type,
+      })),
+      resetTransaction: assign(() => ({ ...EMPTY_TRANSACTION, original: {} })),
+      keepCard: assign({
+        card: ({ event, context }) => (event.type === "CARD_PRESENTED" ? event.card : context.card),
+      }),
+      typeAmount: assign({
+        amountDigits: ({ context, event }) =>
+          event.type === "KEY" && isDigit(event.key)
+            ? typeAmountDigit(context.amountDigits, event.key)
+            : context.amountDigits,
+      }),
+      typeTip: assign({
+        tipDigits: ({ context, event }) =>
+          event.type === "KEY" && isDigit(event.key)
+            ? typeAmountDigit(context.tipDigits, event.key)
+            : context.tipDigits,
+      }),
+      typeField: assign({
+        entry: ({ context, event }, params: { field: OriginalField }) =>
+          event.type === "KEY" && isDigit(event.key)
+            ? typeFieldDigit(context.entry, event.key, params.field)
+            : context.entry,
+      }),
+      deleteDigit: assign(({ context }, params: { buffer: DigitBuffer }) => {
+        if (params.buffer === "amountDigits") return { amountDigits: backspace(context.amountDigits) };
+        if (params.buffer === "tipDigits") return { tipDigits: backspace(context.tipDigits) };
+        return { entry: backspace(context.entry) };
+      }),
+      commitField: assign(({ context }, params: { field: OriginalField }) => ({
+        original: {
+          ...context.original,
+          [params.field]: params.field === "stan" ? padStan(context.entry) : context.entry,
+        },
+        entry: "",
+      })),
+      clearEntry: assign({ entry: "" }),
+      queueSlip: assign({
+        printJob: ({ context }) => ({ journalId: context.outcome?.journalId ?? -1, reprint: false }),
+      }),
+      queueReprintLast: assign({
+        printJob: () => ({ journalId: services.lastJournalId() ?? -1, reprint: true }),
+      }),
+      queueReprintByStan: assign({
+        printJob: ({ context }) => ({
+          journalId: services.findByStan(padStan(context.entry)) ?? -1,
+          reprint: true,
+        }),
+        entry: "",
+      }),
+    },
+    delays: {
+      cardTimeout: options.cardTimeoutMs ?? DEFAULT_CARD_TIMEOUT_MS,
+      approvedDisplay: options.approvedDisplayMs ?? DEFAULT_APPROVED_DISPLAY_MS,
+    },
+  }).createMachine({
+    id: "terminal",
+    context: initialTerminalContext,
+    initial: "selfTest",
+    on: {
+      // The tamper switch wins over everything, including a request on the wire (its actor is stopped).
+      TAMPER: { target: ".tampered" },
+    },
+    states: {
+      selfTest: {
+        meta: SCREENS.selfTest,
+        invoke: {
+          id: "selfTest",
+          src: "selfTest",
+          onDone: [
+            {
+              guard: ({ event }) => event.output.faults.some((f) => f.fatal),
+              target: "outOfService",
+              actions: assign({
+                faults: ({ event }) => event.output.faults,
+                message: ({ event }) => faultText(event.output.faults),
+              }),
+            },
+            { target: "recoverJournal", actions: assign({ faults: ({ event }) => event.output.faults }) },
+          ],
+          onError: { target: "outOfService", actions: assign({ message: MESSAGES.selfTestError }) },
+        },
+      },
+      outOfService: {
+        meta: SCREENS.outOfService,
+        on: { KEY: [{ guard: press(["enter"]), target: "selfTest" }] },
+      },
+      recoverJournal: {
+        meta: SCREENS.recoverJournal,
+        invoke: {
+          id: "recoverJournal",
+          src: "recoverJournal",
+          onDone: { target: "signIn", actions: assign({ recovery: ({ event }) => event.output }) },
+          onError: { target: "outOfService", actions: assign({ message: MESSAGES.journalError }) },
+        },
+      },
+      signIn: {
+        meta: SCREENS.signIn,
+        invoke: {
+          id: "signIn",
+          src: "signIn",
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: "idle",
+              actions: assign({
+                signedIn: true,
+                batch: ({ event, context }) => (event.output.ok ? event.output.batch : context.batch),
+              }),
+            },
+            {
+              target: "signInFailed",
+              actions: assign({
+                signedIn: false,
+                message: ({ event }) => (event.output.ok ? undefined : textOf(event.output)),
+              }),
+            },
+          ],
+          onError: {
+            target: "signInFailed",
+            actions: assign({ signedIn: false, message: MESSAGES.signInError }),
+          },
+        },
+      },
+      signInFailed: {
+        meta: SCREENS.signInFailed,
+        on: {
+          KEY: [
+            { guard: press(["enter"]), target: "signIn" },
+            { guard: press(["menu"]), target: "managementMenu" },
+          ],
+        },
+      },
+      idle: {
+        meta: SCREENS.idle,
+        entry: "resetTransaction",
+        on: {
+          KEY: [
+            {
+              guard: press(DIGITS),
+              target: "amountEntry",
+              actions: [{ type: "startTransaction", params: { type: "sale" } }, "typeAmount"],
+            },
+            { guard: press(["menu"]), target: "mainMenu" },
+          ],
+          CARD_PRESENTED: {
+            target: "amountEntry",
+            actions: [{ type: "startTransaction", params: { type: "sale" } }, "keepCard"],
+          },
+        },
+      },
+      mainMenu: {
+        meta: SCREENS.mainMenu,
+        on: {
+          KEY: [
+            {
+              guard: press(["1"]),
+              target: "amountEntry",
+              actions: { type: "startTransaction", params: { type: "sale" } },
+            },
+            {
+              guard: press(["2"], ["voidEnabled"]),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "void" } },
+            },
+            {
+              guard: press(["3"], ["refundEnabled"]),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "refund" } },
+            },
+            { guard: press(["4"], ["preauthEnabled"]), target: "preauthMenu" },
+            {
+              guard: press(["5"], ["balanceEnabled"]),
+              target: "presentCard",
+              actions: { type: "startTransaction", params: { type: "balance" } },
+            },
+            { guard: press(["2", "3", "4", "5"]), target: "featureDisabled" },
+            { guard: press(["6"]), target: "managementMenu" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      preauthMenu: {
+        meta: SCREENS.preauthMenu,
+        on: {
+          KEY: [
+            {
+              guard: press(["1"]),
+              target: "amountEntry",
+              actions: { type: "startTransaction", params: { type: "preauth" } },
+            },
+            {
+              guard: press(["2"]),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "preauth-void" } },
+            },
+            {
+              guard: press(["3"]),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "preauth-completion" } },
+            },
+            {
+              guard: press(["4"]),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "preauth-completion-void" } },
+            },
+            { guard: press(["cancel"]), target: "mainMenu" },
+          ],
+        },
+      },
+      featureDisabled: {
+        meta: SCREENS.featureDisabled,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "idle" }] },
+      },
+      originalStan: {
+        meta: SCREENS.originalStan,
+        on: {
+          KEY: fieldKeys("stan", "stanValid", [
+            { when: ["voidOfJournalEntry", "originalInJournal"], target: "amountEntry" },
+            { when: ["voidOfJournalEntry"], target: "originalNotFound", commit: false },
+            { when: ["isRefund"], target: "originalRrn" },
+            { target: "originalAuthCode" },
+          ]),
+        },
+      },
+      originalRrn: {
+        meta: SCREENS.originalRrn,
+        on: { KEY: fieldKeys("rrn", "rrnValid", [{ target: "originalDate" }]) },
+      },
+      originalAuthCode: {
+        meta: SCREENS.originalAuthCode,
+        on: { KEY: fieldKeys("authCode", "authCodeValid", [{ target: "originalDate" }]) },
+      },
+      originalDate: {
+        meta: SCREENS.originalDate,
+        on: { KEY: fieldKeys("date", "dateValid", [{ target: "amountEntry" }]) },
+      },
+      originalNotFound: {
+        meta: SCREENS.originalNotFound,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "idle" }] },
+      },
+      amountEntry: {
+        meta: SCREENS.amountEntry,
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: "typeAmount" },
+            { guard: press(["clear"]), actions: { type: "deleteDigit", params: { buffer: "amountDigits" } } },
+            { guard: press(["enter"], ["amountPositive", "tipsApply"]), target: "tipEntry" },
+            { guard: press(["enter"], ["amountPositive"]), target: "riskCheck" },
+            { guard: press(["enter"]), target: "zeroAmount" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      zeroAmount: {
+        meta: SCREENS.zeroAmount,
+        on: {
+          KEY: [
+            { guard: press(["enter", "clear"]), target: "amountEntry" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      tipEntry: {
+        meta: SCREENS.tipEntry,
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: "typeTip" },
+            { guard: press(["clear"]), actions: { type: "deleteDigit", params: { buffer: "tipDigits" } } },
+            { guard: press(["enter"]), target: "riskCheck" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      riskCheck: {
+        meta: SCREENS.riskCheck,
+        invoke: {
+          id: "riskCheck",
+          src: "riskCheck",
+          input: ({ context }) => ({ type: context.type, amount: totalOf(context) }),
+          onDone: [
+            {
+              guard: ({ event, context }) => event.output.kind === "allow" && context.card !== undefined,
+              target: "processing",
+            },
+            { guard: ({ event }) => event.output.kind === "allow", target: "presentCard" },
+            {
+              guard: ({ event }) => event.output.kind === "confirm",
+              target: "confirmRisk",
+              actions: assign({
+                message: ({ event }) => (event.output.kind === "allow" ? undefined : textOf(event.output)),
+              }),
+            },
+            {
+              target: "riskRefused",
+              actions: assign({
+                message: ({ event }) => (event.output.kind === "allow" ? undefined : textOf(event.output)),
+              }),
+            },
+          ],
+          onError: { target: "riskRefused", actions: assign({ message: MESSAGES.riskError }) },
+        },
+      },
+      confirmRisk: {
+        meta: SCREENS.confirmRisk,
+        on: {
+          KEY: [
+            { guard: press(["enter"], ["hasCard"]), target: "processing" },
+            { guard: press(["enter"]), target: "presentCard" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      riskRefused: {
+        meta: SCREENS.riskRefused,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "idle" }] },
+      },
+      presentCard: {
+        meta: SCREENS.presentCard,
+        invoke: {
+          id: "waitForCard",
+          src: "waitForCard",
+          input: ({ context }) => ({ type: context.type, amount: totalOf(context) }),
+          onDone: { target: "processing", actions: assign({ card: ({ event }) => event.output }) },
+          onError: { target: "cardError", actions: assign({ message: MESSAGES.cardReadError }) },
+        },
+        after: { cardTimeout: { target: "idle" } },
+        on: {
+          KEY: [{ guard: press(["cancel"]), target: "idle" }],
+          // A reader that pushes events rather than answering waitForCard.
+          CARD_PRESENTED: { target: "processing", actions: "keepCard" },
+        },
+      },
+      cardError: {
+        meta: SCREENS.cardError,
+        on: {
+          KEY: [
+            { guard: press(["enter"]), target: "presentCard" },
+            { guard: press(["cancel"]), target: "idle" },
+          ],
+        },
+      },
+      processing: {
+        meta: SCREENS.processing,
+        invoke: {
+          id: "runTransaction",
+          src: "runTransaction",
+          input: ({ context }) => transactionRequest(context),
+          onDone: [
+            {
+              guard: ({ event, context }) => event.output.status === "approved" && context.type === "balance",
+              target: "balanceShown",
+              actions: assign({
+                outcome: ({ event }) => event.output,
+                message: ({ event }) => textOf(event.output),
+              }),
+            },
+            {
+              guard: ({ event }) => event.output.status === "approved",
+              target: "approved",
+              actions: assign({
+                outcome: ({ event }) => event.output,
+                message: ({ event }) => textOf(event.output),
+              }),
+            },
+            {
+              target: "declined",
+              actions: assign({
+                outcome: ({ event }) => event.output,
+                message: ({ event }) => textOf(event.output),
+              }),
+            },
+          ],
+          onError: { target: "declined", actions: assign({ message: MESSAGES.transactionError }) },
+        },
+      },
+      approved: {
+        meta: SCREENS.approved,
+        after: {
+          approvedDisplay: [
+            {
+              guard: ({ context }) => conditions.hasJournalEntry(context),
+              target: "printing",
+              actions: "queueSlip",
+            },
+            { target: "idle" },
+          ],
+        },
+        on: {
+          KEY: [
+            { guard: press(["enter"], ["hasJournalEntry"]), target: "printing", actions: "queueSlip" },
+            { guard: press(["enter"]), target: "idle" },
+          ],
+        },
+      },
+      declined: {
+        meta: SCREENS.declined,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "idle" }] },
+      },
+      balanceShown: {
+        meta: SCREENS.balanceShown,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "idle" }] },
+      },
+      printing: {
+        meta: SCREENS.printing,
+        invoke: {
+          id: "printSlip",
+          src: "printSlip",
+          input: ({ context }) => context.printJob ?? { journalId: -1, reprint: true },
+          onDone: [
+            { guard: ({ event, context }) => event.output.ok && context.signedIn, target: "idle" },
+            { guard: ({ event }) => event.output.ok, target: "signInFailed" },
+            { guard: ({ event }) => !event.output.ok && event.output.paperOut, target: "paperOut" },
+            {
+              target: "printFailed",
+              actions: assign({
+                message: ({ event }) => (event.output.ok ? undefined : textOf(event.output)),
+              }),
+            },
+          ],
+          onError: { target: "printFailed", actions: assign({ message: MESSAGES.printerError }) },
+        },
+      },
+      paperOut: {
+        meta: SCREENS.paperOut,
+        on: {
+          KEY: [{ guard: press(["enter"]), target: "printing" }, ...home(["cancel"])],
+          PAPER_LOADED: { target: "printing" },
+        },
+      },
+      printFailed: {
+        meta: SCREENS.printFailed,
+        on: { KEY: [{ guard: press(["enter"]), target: "printing" }, ...home(["cancel"])] },
+      },
+      managementMenu: {
+        meta: SCREENS.managementMenu,
+        on: {
+          KEY: [
+            { guard: press(["1"]), target: "signIn" },
+            { guard: press(["2"]), target: "signingOut" },
+            { guard: press(["3"]), target: "settleConfirm" },
+            { guard: press(["4"], ["hasLastTransaction"]), target: "printing", actions: "queueReprintLast" },
+            { guard: press(["4"]), target: "noTransaction" },
+            { guard: press(["5"]), target: "reprintStan", actions: "clearEntry" },
+            { guard: press(["6"]), target: "downloading" },
+            ...home(["cancel"]),
+          ],
+        },
+      },
+      signingOut: {
+        meta: SCREENS.signingOut,
+        invoke: {
+          id: "signOut",
+          src: "signOut",
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok,
+              target: "signInFailed",
+              actions: assign({ signedIn: false, message: MESSAGES.signedOut }),
+            },
+            { target: "managementNotice", actions: assign({ message: ({ event }) => textOf(event.output) }) },
+          ],
+          onError: { target: "managementNotice", actions: assign({ message: MESSAGES.signOutError }) },
+        },
+      },
+      settleConfirm: {
+        meta: SCREENS.settleConfirm,
+        on: {
+          KEY: [
+            { guard: press(["enter"]), target: "settling" },
+            { guard: press(["cancel"]), target: "managementMenu" },
+          ],
+        },
+      },
+      settling: {
+        meta: SCREENS.settling,
+        invoke: {
+          id: "settle",
+          src: "settle",
+          onDone: {
+            target: "settlementResult",
+            actions: assign({ message: ({ event }) => textOf(event.output) }),
+          },
+          onError: { target: "settlementResult", actions: assign({ message: MESSAGES.settleError }) },
+        },
+      },
+      settlementResult: {
+        meta: SCREENS.settlementResult,
+        on: { KEY: [...home(["enter", "cancel"])] },
+      },
+      reprintStan: {
+        meta: SCREENS.reprintStan,
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: { type: "typeField", params: { field: "stan" } } },
+            { guard: press(["clear"]), actions: { type: "deleteDigit", params: { buffer: "entry" } } },
+            {
+              guard: press(["enter"], ["stanValid", "originalInJournal"]),
+              target: "printing",
+              actions: "queueReprintByStan",
+            },
+            { guard: press(["enter"], ["stanValid"]), target: "noTransaction", actions: "clearEntry" },
+            { guard: press(["cancel"]), target: "managementMenu" },
+          ],
+        },
+      },
+      noTransaction: {
+        meta: SCREENS.noTransaction,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "managementMenu" }] },
+      },
+      downloading: {
+        meta: SCREENS.downloading,
+        invoke: {
+          id: "downloadParameters",
+          src: "downloadParameters",
+          onDone: {
+            target: "managementNotice",
+            actions: assign({ message: ({ event }) => textOf(event.output) }),
+          },
+          onError: { target: "managementNotice", actions: assign({ message: MESSAGES.downloadError }) },
+        },
+      },
+      managementNotice: {
+        meta: SCREENS.managementNotice,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "managementMenu" }] },
+      },
+      tampered: {
+        meta: SCREENS.tampered,
+        // Out of service until the key-injection tool reports new keys: then boot again from the self-test.
+        entry: assign(() => ({ ...initialTerminalContext() })),
+        on: { REKEYED: { target: "selfTest" } },
+      },
+    },
+  });
+}
+
+export type TerminalMachine = ReturnType<typeof createTerminalMachine>;

@@ -1,0 +1,118 @@
+/**
+ * What the terminal statechart needs from the rest of the firmware. The chart owns the screens and keys;
+ * everything that touches a device, the journal or the acquirer sits behind this seam, so the chart is
+ * tested with deterministic mocks and the transaction engine is tested without a keypad.
+ */
+import type { TransactionStatus, TransactionType } from "../journal/transaction-record.js";
+
+export const KEYS = [
+  "0",
+  "1",
+  "2",
+  "3",
+  "4",
+  "5",
+  "6",
+  "7",
+  "8",
+  "9",
+  "enter",
+  "cancel",
+  "clear",
+  "menu",
+  "up",
+  "down",
+  "f1",
+  "f2",
+] as const;
+export type Key = (typeof KEYS)[number];
+export const DIGIT_KEYS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
+export type DigitKey = (typeof DIGIT_KEYS)[number];
+
+/** Operator text: every message the terminal shows comes in both languages. */
+export interface BilingualText {
+  zh: string;
+  en: string;
+}
+
+/** A card or a QR code as the reader delivered it; the chart only carries it to `runTransaction`. */
+export type CardEntry = {
+  mode: "swipe" | "insert" | "tap" | "qr" /* opaque to the chart */;
+  handle: unknown;
+};
+
+export interface SelfTestFault {
+  device: string;
+  message: string;
+  fatal: boolean;
+}
+export interface SelfTestReport {
+  ok: boolean;
+  faults: SelfTestFault[];
+}
+export interface JournalRecoveryReport {
+  reversalsPending: number;
+  slipsToPrint: number;
+  settlementResumed: boolean;
+}
+export type SignInResult = { ok: true; batch: string } | ({ ok: false } & BilingualText);
+export type SignOutResult = { ok: boolean } & BilingualText;
+
+/** The original a void, refund or completion refers to, as the operator typed it. */
+export interface OriginalEntry {
+  stan?: string;
+  rrn?: string;
+  authCode?: string;
+  /** MMDD */
+  date?: string;
+}
+
+export interface TransactionRequest {
+  type: TransactionType;
+  /** Fen, tip included (as in `TransactionRecord.amount`); 0 for balance inquiries. */
+  amount: number;
+  /** Fen, part of `amount`. */
+  tip: number;
+  card?: CardEntry;
+  original?: OriginalEntry;
+}
+export type TransactionOutcome = {
+  journalId?: number;
+  status: TransactionStatus;
+  responseCode?: string;
+  /** Fen, balance inquiries. */
+  balance?: number;
+} & BilingualText;
+
+export type RiskDecision = { kind: "allow" } | ({ kind: "confirm" | "refuse" } & BilingualText);
+export type PrintResult = { ok: true } | ({ ok: false; paperOut: boolean } & BilingualText);
+export type SettlementResult = { ok: boolean; result?: "balanced" | "unbalanced" } & BilingualText;
+export type DownloadResult = { ok: boolean } & BilingualText;
+
+export interface TerminalFeatures {
+  void: boolean;
+  refund: boolean;
+  preauth: boolean;
+  balance: boolean;
+  tips: boolean;
+  qr: boolean;
+}
+
+export interface TerminalServices {
+  selfTest(): Promise<SelfTestReport>;
+  recoverJournal(): Promise<JournalRecoveryReport>;
+  signIn(): Promise<SignInResult>;
+  signOut(): Promise<SignOutResult>;
+  /** Waits for a card or QR code for this request; rejects on signal abort. */
+  waitForCard(request: { type: TransactionType; amount: number }, signal: AbortSignal): Promise<CardEntry>;
+  /** PIN, online exchange, reversal, journal: everything between card and result. */
+  runTransaction(request: TransactionRequest, signal: AbortSignal): Promise<TransactionOutcome>;
+  riskCheck(request: { type: TransactionType; amount: number }): RiskDecision;
+  printSlip(journalId: number, options: { reprint: boolean }): Promise<PrintResult>;
+  settle(): Promise<SettlementResult>;
+  lastJournalId(): number | undefined;
+  findByStan(stan: string): number | undefined;
+  downloadParameters(): Promise<DownloadResult>;
+  tamperDetected?: never; // tamper arrives as an event (TAMPER), not a service call
+  features: TerminalFeatures;
+}
