@@ -7,6 +7,8 @@ import { openSerialLink } from "../../drivers/link/serial-link.js";
 import { deriveTdesIpek } from "../../protocol/crypto/dukpt/tdes-ipek.js";
 import type { PrinterStatus } from "../../protocol/escpos/index.js";
 import { DEFAULT_TMK_HEX } from "../host-sim/default-cards.js";
+import { testCard } from "./cards/emv/index.js";
+import type { TestProfileName } from "./cards/emv/profile.js";
 import { controlSocketPath } from "./control-client.js";
 import { type ControlServer, refuseLiveSocket, startControlServer } from "./control-server.js";
 import { DEFAULT_RIG_CARDS } from "./default-cards.js";
@@ -29,7 +31,7 @@ import { parseRigAction, type RigAction } from "./rig-actions.js";
 import { RIG_BAUD_RATES, RIG_DEVICES, type RigDevice, type RigDeviceConfig } from "./rig-devices.js";
 import { RigDataError, RigError } from "./rig-error.js";
 import { type ParsedStep, parseScript, type RunScriptOptions, runSteps, type ScriptStep } from "./script.js";
-import { ScriptedCard, type ScriptedCardProfile } from "./virtual-card.js";
+import { ScriptedCard, type ScriptedCardProfile, type VirtualCard } from "./virtual-card.js";
 
 export { RIG_BAUD_RATES, RIG_DEVICES, type RigDevice, type RigDeviceConfig } from "./rig-devices.js";
 
@@ -42,6 +44,17 @@ export const RIG_LED_PINS = { green: "status:green", red: "status:red", blue: "s
 export const RIG_BUZZER_PIN = "beeper";
 export const RIG_KEY_PINS = { enter: "key:enter", cancel: "key:cancel" } as const;
 
+/**
+ * With `emv: true`, these default cards answer as full EMV applets (tools/rig/cards/emv: GPO, records,
+ * cryptograms under the host simulator's IMKs, the test PKI) on both the contact and contactless
+ * interfaces, instead of answering SELECT only. Same PANs as the simulator's cards.
+ */
+export const RIG_EMV_CARDS: Readonly<Record<string, TestProfileName>> = {
+  "cup-debit": "unionpay-debit",
+  "cup-credit-scripts": "unionpay-credit",
+  "mc-credit": "mastercard",
+};
+
 export interface RigOptions {
   /** "memory" (default): an EmulatedBinding with ports at /rig/<device>; "pty": a socat pair per device. */
   transport?: "memory" | "pty";
@@ -51,6 +64,8 @@ export interface RigOptions {
   control?: boolean;
   /** The cards the rig can insert, tap and swipe (default: DEFAULT_RIG_CARDS). */
   cards?: readonly ScriptedCardProfile[];
+  /** Chip cards named in RIG_EMV_CARDS run full EMV applets (default false: SELECT-only scripted cards). */
+  emv?: boolean;
   /** Default: master key 0 = the host simulator's test TMK, DUKPT key set 1 from the ANSI test BDK. */
   pinpad?: PinPadEmulatorOptions;
   contact?: ContactReaderEmulatorOptions;
@@ -115,13 +130,13 @@ export class Rig {
     outputs: [...Object.values(RIG_LED_PINS), RIG_BUZZER_PIN],
     inputs: Object.values(RIG_KEY_PINS),
   });
-  private readonly cards = new Map<string, ScriptedCard>();
+  private readonly cards = new Map<string, VirtualCard>();
   private readonly relays: { printer: DeviceRelay; magstripe: DeviceRelay };
   private readonly options: RigOptions;
   private readonly modemFaults: ModemFault[];
   private contactEmulator: ContactReaderEmulator | undefined;
   private nfcEmulator: Pn532Emulator | undefined;
-  private inserted: ScriptedCard | undefined;
+  private inserted: VirtualCard | undefined;
   /** Device ends this rig opened or was handed (closed at stop). */
   private readonly deviceEnds = new Set<ByteLink>();
   private readonly pairs: PtyPair[] = [];
@@ -138,7 +153,11 @@ export class Rig {
     this.transport = options.transport ?? "memory";
     for (const profile of options.cards ?? DEFAULT_RIG_CARDS) {
       if (this.cards.has(profile.name)) throw new RigError(`duplicate card name "${profile.name}"`);
-      this.cards.set(profile.name, new ScriptedCard(profile));
+      const emvProfile = options.emv ? RIG_EMV_CARDS[profile.name] : undefined;
+      this.cards.set(
+        profile.name,
+        emvProfile ? testCard(emvProfile, { name: profile.name }) : new ScriptedCard(profile),
+      );
     }
     if (options.pinpad) this.pinpad = new PinPadEmulator(options.pinpad);
     else {
@@ -423,7 +442,7 @@ export class Rig {
 
   // ---- wiring ---------------------------------------------------------------------------------------
 
-  private card(name: string): ScriptedCard {
+  private card(name: string): VirtualCard {
     const card = this.cards.get(name);
     if (!card) throw new RigError(`no card "${name}" (the rig has ${this.cardNames().join(", ")})`);
     return card;

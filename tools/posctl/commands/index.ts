@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCrypto } from "./crypto.js";
+import { registerDemo } from "./demo.js";
 import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerEmv(program);
   registerHost(program);
   registerRig(program);
+  registerDemo(program);
 }

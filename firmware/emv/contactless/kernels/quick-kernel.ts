@@ -206,8 +206,13 @@ export class QuickKernel implements Kernel {
       ...(card.get("57") ? { track2: card.get("57")! } : {}),
       ...(balance && /^\d+$/.test(toHex(balance)) ? { balance: Number(toHex(balance)) } : {}),
     };
-    if (kind === "online-request" || kind === "approved")
-      rec.field55 = buildField55(FIELD55_CONTACTLESS_REQUEST, record);
+    if (kind === "online-request" || kind === "approved") {
+      // The card computed its cryptogram over the PDOL data it was sent, TVR included (zeros at GPO):
+      // field 55 carries those values so the issuer can verify it. The final TVR stays in the record.
+      const sentToCard = new Map(record);
+      sentToCard.set("95", Buffer.alloc(5));
+      rec.field55 = buildField55(FIELD55_CONTACTLESS_REQUEST, sentToCard);
+    }
     rec.timings.afterCardMs = timer() - afterCardStart;
 
     const common = {

@@ -48,8 +48,10 @@ describe("qPBOC kernel (kernel 7)", () => {
     }
     expect(f55.get("9F27")?.toString("hex")).toBe("80");
     expect(f55.get("9F37")?.toString("hex")).toBe("82888929");
-    expect(tvrHas(f55.get("95")!, "transactionExceedsFloorLimit")).toBe(true);
-    expect(tvrHas(f55.get("95")!, "onlinePinEntered")).toBe(true);
+    // Field 55 carries the TVR the card was sent in the PDOL (its ARQC covers it); the record keeps the final one.
+    expect(f55.get("95")?.toString("hex")).toBe("0000000000");
+    expect(tvrHas(outcome.record!.tvr, "transactionExceedsFloorLimit")).toBe(true);
+    expect(tvrHas(outcome.record!.tvr, "onlinePinEntered")).toBe(true);
     expect(outcome.record?.oda).toBe("not-performed");
   });
 

@@ -157,7 +157,8 @@ export class EmvCardApplet implements VirtualCard {
       };
     }
     const yymm = this.card.expiry.slice(0, 4);
-    const discretionary = "0000000000000";
+    // Track 2 stays within ISO/IEC 7813's 37 characters (PAN = YYMM SC discretionary).
+    const discretionary = "0".repeat(Math.max(0, Math.min(13, 37 - (profile.pan.length + 8))));
     this.tracks = {
       track1: `B${profile.pan}^${profile.cardholderName}^${yymm}${profile.serviceCode}${discretionary}`,
       track2: `${profile.pan}=${yymm}${profile.serviceCode}${discretionary}`,

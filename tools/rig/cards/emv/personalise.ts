@@ -188,6 +188,8 @@ export function buildAfl(records: readonly EmvRecord[]): Buffer {
 
 /** Track 2 equivalent data (57): PAN ‖ D ‖ YYMM ‖ service code ‖ discretionary data, F-padded. */
 export function track2Equivalent(pan: string, expiry: string, serviceCode: string): Buffer {
-  const digits = `${pan}D${expiry.slice(0, 4)}${serviceCode}0000000000000`;
+  // ISO/IEC 7813 caps track 2 at 37 characters: the discretionary zeros fill what is left (at most 13).
+  const core = `${pan}D${expiry.slice(0, 4)}${serviceCode}`;
+  const digits = core + "0".repeat(Math.max(0, Math.min(13, 37 - core.length)));
   return cnDigits(digits, Math.ceil(digits.length / 2));
 }

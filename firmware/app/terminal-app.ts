@@ -1,0 +1,361 @@
+import { join } from "node:path";
+import type { BindingInterface } from "@serialport/bindings-interface";
+import type { CapkStore } from "../../protocol/emv/index.js";
+import {
+  AcquirerLink,
+  type Connector,
+  modemConnector,
+  tcpConnector,
+  tlsConnector,
+} from "../acquirer/index.js";
+import type { CodeScanner } from "../card-entry/index.js";
+import { type CardInput, type CardInputMode, waitForCardInput } from "../card-entry/index.js";
+import { emvTerminalConfig, type TerminalSettings } from "../config/index.js";
+import type { RandomSource } from "../emv/contact/index.js";
+import { Journal, type TransactionRecord } from "../journal/index.js";
+import { FileSecureElement } from "../keys/file-secure-element.js";
+import { KeyStore } from "../keys/key-store.js";
+import {
+  type ReceiptOptions,
+  type SettlementSlipData,
+  SlipPrintError,
+  SlipPrinter,
+} from "../receipts/index.js";
+import { RiskPolicy } from "../risk/index.js";
+import { type SettlementOutcome, SettlementService } from "../settlement/settlement-service.js";
+import { AcquirerSession, type FlowLogger } from "../transactions/acquirer-session.js";
+import { AdviceQueue } from "../transactions/advice-queue.js";
+import { buildEntryPoint, type ChipContext } from "../transactions/card-reading.js";
+import { PaymentFlow, type PaymentRequest, type PaymentResult } from "../transactions/payment-flow.js";
+import { ReversalQueue } from "../transactions/reversal-queue.js";
+import {
+  closeDevices,
+  createDevices,
+  type DeviceFault,
+  selfTest,
+  type TerminalDevices,
+} from "./terminal-devices.js";
+
+export interface TerminalAppOptions {
+  settings: TerminalSettings;
+  /** The rig's emulated serial binding; the native one when absent. */
+  binding?: BindingInterface;
+  capks: CapkStore;
+  log: FlowLogger;
+  clock?: () => Date;
+  random?: RandomSource;
+  scanner?: CodeScanner;
+  /** Called after each journal commit with its write point (power-cut tests). */
+  onJournalCommit?: (point: string) => void;
+}
+
+export type PrintOutcome =
+  | { ok: true }
+  | { ok: false; paperOut: boolean; waiting: boolean; zh: string; en: string };
+
+export interface RecoveryReport {
+  reversalsPending: number;
+  reversalsSent: number;
+  slipsToPrint: number;
+  settlementResumed: boolean;
+}
+
+/**
+ * The terminal: devices from the config, the key store and journal under the storage directory, the
+ * acquirer link and the flows, wired once at boot. The statechart drives it through `services` (see
+ * terminal-services.ts); `posctl demo` and the tests call the same methods.
+ */
+export class TerminalApp {
+  readonly journal: Journal;
+  readonly keys: KeyStore;
+  readonly session: AcquirerSession;
+  readonly reversals: ReversalQueue;
+  readonly advices: AdviceQueue;
+  readonly payments: PaymentFlow;
+  readonly settlement: SettlementService;
+  readonly risk: RiskPolicy;
+  readonly slips: SlipPrinter | undefined;
+  readonly link: AcquirerLink;
+  private readonly clock: () => Date;
+  private closed = false;
+
+  private constructor(
+    readonly options: TerminalAppOptions,
+    readonly devices: TerminalDevices,
+  ) {
+    const { settings, log } = options;
+    this.clock = options.clock ?? (() => new Date());
+    const dir = settings.storage.dir;
+    this.journal = Journal.open(join(dir, "journal.db"), {
+      clock: this.clock,
+      ...(options.onJournalCommit ? { onCommit: options.onJournalCommit } : {}),
+    });
+    this.keys = new KeyStore(join(dir, "keys"), new FileSecureElement(join(dir, "keys", "device.key")));
+    this.link = new AcquirerLink({
+      connect: connectorFor(settings, devices),
+      tpdu: settings.host.tpdu,
+      header: { ...settings.host.header, terminalStatus: 0, processingRequirement: 0 },
+      connectTimeoutMs: settings.host.connectTimeoutMs,
+      responseTimeoutMs: settings.host.responseTimeoutMs,
+      keepAlive: settings.host.keepAlive,
+      backoff: settings.host.backoff,
+      onEvent: (event) => this.onLinkEvent(event),
+    });
+    const identity = {
+      terminalId: settings.terminal.terminalId,
+      merchantId: settings.terminal.merchantId,
+      // 63.1 is an3: operator "01" travels as "01 ".
+      operator: settings.terminal.operator.padEnd(3, " "),
+    };
+    this.session = new AcquirerSession({
+      link: this.link,
+      keys: this.keys,
+      journal: this.journal,
+      identity,
+      log,
+      ...(devices.pinpad ? { pinpad: devices.pinpad } : {}),
+    });
+    this.reversals = new ReversalQueue({
+      session: this.session,
+      journal: this.journal,
+      keys: this.keys,
+      log,
+      maxAttempts: settings.host.reversalRetries,
+    });
+    this.advices = new AdviceQueue({ session: this.session, journal: this.journal, keys: this.keys, log });
+    const emvConfig = emvTerminalConfig(settings);
+    const chip: ChipContext = {
+      config: emvConfig,
+      capks: options.capks,
+      clock: this.clock,
+      ...(options.random ? { random: options.random } : {}),
+      ...(devices.pinpad ? { pinpad: devices.pinpad } : {}),
+      noSignatureLimit: settings.receipts.noSignatureLimit,
+    };
+    this.payments = new PaymentFlow({
+      session: this.session,
+      reversals: this.reversals,
+      journal: this.journal,
+      keys: this.keys,
+      log,
+      chip,
+      ...(devices.contact ? { contact: devices.contact } : {}),
+      ...(devices.nfc ? { nfc: devices.nfc, entryPoint: buildEntryPoint(chip) } : {}),
+      fallbackAllowed: settings.features.fallback,
+    });
+    this.settlement = new SettlementService({
+      session: this.session,
+      journal: this.journal,
+      keys: this.keys,
+      reversals: this.reversals,
+      advices: this.advices,
+      log,
+    });
+    this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
+    this.slips = devices.printer
+      ? new SlipPrinter(
+          devices.printer,
+          {
+            copiesPrinted: (id, copies) => this.journal.update(id, { copiesPrinted: copies }),
+            saveReceipt: (id, copy, text) => this.journal.saveReceipt(id, copy, text),
+          },
+          receiptOptions(settings),
+        )
+      : undefined;
+  }
+
+  static async boot(options: TerminalAppOptions): Promise<TerminalApp> {
+    const devices = await createDevices(options.settings.devices, {
+      ...(options.binding ? { binding: options.binding } : {}),
+      spoolDir: join(options.settings.storage.dir, "spool"),
+    });
+    try {
+      return new TerminalApp(options, devices);
+    } catch (error) {
+      await closeDevices(devices);
+      throw error;
+    }
+  }
+
+  get settings(): TerminalSettings {
+    return this.options.settings;
+  }
+
+  selfTest(): Promise<DeviceFault[]> {
+    return selfTest(this.devices);
+  }
+
+  /**
+   * 开机恢复: what a power cut left behind. Pending reversals go first (before any new sign-in replaces
+   * the TDK their PANs are stored under); slips not fully printed are counted for the print queue; an
+   * interrupted settlement is finished.
+   */
+  async recover(signal?: AbortSignal): Promise<RecoveryReport> {
+    const pending = this.reversals.pending().length;
+    let sent = 0;
+    if (pending > 0 && this.session.signedIn) {
+      try {
+        sent = (await this.reversals.flush(signal)).confirmed;
+      } catch {
+        // The link is down: they go before the next online message.
+      }
+    }
+    const settlementResumed = this.journal.currentSettlement() !== undefined;
+    return {
+      reversalsPending: pending,
+      reversalsSent: sent,
+      slipsToPrint: this.journal.unprinted(this.settings.receipts.copies).length,
+      settlementResumed,
+    };
+  }
+
+  /** Sign-in; then any reversal that could not go before it (its PAN may now go without field 2). */
+  async signIn(signal?: AbortSignal): Promise<{ batch: string }> {
+    const result = await this.session.signIn(signal);
+    await this.reversals.flush(signal).catch(() => undefined);
+    return result;
+  }
+
+  /** Which inputs a request accepts, from the feature switches and the readers present. */
+  inputModes(): CardInputMode[] {
+    const f = this.settings.features;
+    const d = this.devices;
+    const modes: CardInputMode[] = [];
+    if (f.swipe && d.magstripe) modes.push("swipe");
+    if (f.insert && d.contact) modes.push("insert");
+    if (f.tap && d.nfc) modes.push("tap");
+    if (f.qr && this.options.scanner) modes.push("qr");
+    return modes;
+  }
+
+  waitForCard(signal: AbortSignal, modes: readonly CardInputMode[] = this.inputModes()): Promise<CardInput> {
+    return waitForCardInput(
+      {
+        ...(this.devices.magstripe ? { magstripe: this.devices.magstripe } : {}),
+        ...(this.devices.contact ? { contact: this.devices.contact } : {}),
+        ...(this.devices.nfc ? { nfc: this.devices.nfc } : {}),
+        ...(this.options.scanner ? { scanner: this.options.scanner } : {}),
+      },
+      { modes, signal },
+    );
+  }
+
+  /** 请取卡: resolves once the contact slot is empty (the card must leave before the next transaction). */
+  async waitForCardRemoval(signal?: AbortSignal): Promise<void> {
+    const contact = this.devices.contact;
+    if (!contact?.cardPresent) return;
+    for await (const event of contact.cardEvents(signal)) if (event.type === "removed") return;
+  }
+
+  pay(request: PaymentRequest): Promise<PaymentResult> {
+    return this.payments.run(request);
+  }
+
+  settle(signal?: AbortSignal): Promise<SettlementOutcome> {
+    return this.settlement.settle(signal);
+  }
+
+  /**
+   * Prints the copies of a slip not yet printed (all of them again when `reprint`). A printer fault
+   * (paper out, cover open) is answered, not thrown: the copy stays in the spool and prints by itself
+   * once the fault is cleared (`waitForSlip` follows it), so no slip is ever lost.
+   */
+  async printSlip(
+    id: number,
+    options: { reprint?: boolean; signal?: AbortSignal } = {},
+  ): Promise<PrintOutcome> {
+    const record = this.journal.get(id);
+    if (!record)
+      return { ok: false, paperOut: false, waiting: false, zh: "无此交易", en: "No such transaction" };
+    if (!this.slips) return { ok: false, paperOut: false, waiting: false, zh: "无打印机", en: "No printer" };
+    try {
+      await this.slips.printTransaction(record, options);
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof SlipPrintError)) throw error;
+      const paperOut = error.reason === "paper-out";
+      this.options.log.warn({ id, reason: error.reason, waiting: error.waiting }, "slip held by the printer");
+      return {
+        ok: false,
+        paperOut,
+        waiting: error.waiting,
+        zh: paperOut ? "打印机缺纸 请装纸" : `打印机故障 ${error.reason}`,
+        en: paperOut ? "Printer out of paper: load paper" : `Printer fault: ${error.reason}`,
+      };
+    }
+  }
+
+  /**
+   * Resolves when every configured copy of slip `id` is on paper: the held copy prints by itself when the
+   * fault clears, and the copies after it are sent then (retrying while the printer still refuses).
+   */
+  async completeSlip(id: number, signal?: AbortSignal, retryMs = 100): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const outcome = await this.printSlip(id, signal ? { signal } : {});
+      if (outcome.ok) return;
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  }
+
+  /**
+   * 结算单: printed once (a printer fault leaves it spooled; it prints when cleared) and kept as text in
+   * the run's directory-free form: the returned text is what went to paper.
+   */
+  async printSettlement(data: SettlementSlipData, signal?: AbortSignal): Promise<string | undefined> {
+    if (!this.slips) return undefined;
+    try {
+      return (await this.slips.printSettlement(data, signal)).text;
+    } catch (error) {
+      if (!(error instanceof SlipPrintError)) throw error;
+      this.options.log.warn(
+        { batch: data.batch, reason: error.reason },
+        "settlement slip held by the printer",
+      );
+      return undefined;
+    }
+  }
+
+  /** Slips a power cut or a paper-out left unfinished. */
+  unprinted(): TransactionRecord[] {
+    return this.journal.unprinted(this.settings.receipts.copies);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.link.close();
+    await closeDevices(this.devices);
+    this.journal.close();
+  }
+
+  private onLinkEvent(event: { kind: string; message?: { fields: Record<number, string> } }): void {
+    if (event.kind !== "unmatched" || !event.message) return;
+    const f = event.message.fields;
+    // A late answer: its request already has a pending reversal (the timeout armed it), which undoes an approval.
+    this.options.log.warn({ stan: f[11], code: f[39] }, "late or unmatched host response ignored");
+  }
+}
+
+function connectorFor(settings: TerminalSettings, devices: TerminalDevices): Connector {
+  const host = settings.host;
+  if (host.transport === "modem") {
+    if (!devices.modem) throw new Error("host.transport is modem but devices.modem is not configured");
+    return modemConnector(devices.modem, host.host, host.port);
+  }
+  if (host.transport === "tls")
+    return tlsConnector({ host: host.host, port: host.port, ...(host.tls ?? {}) });
+  return tcpConnector({ host: host.host, port: host.port });
+}
+
+export function receiptOptions(settings: TerminalSettings): ReceiptOptions {
+  return {
+    merchantName: settings.terminal.merchantName,
+    ...(settings.terminal.merchantNameEn ? { merchantNameEn: settings.terminal.merchantNameEn } : {}),
+    columns: settings.receipts.columns,
+    copies: settings.receipts.copies as ReceiptOptions["copies"],
+    ...(settings.receipts.headerLines ? { headerLines: settings.receipts.headerLines } : {}),
+    ...(settings.receipts.footerLines ? { footerLines: settings.receipts.footerLines } : {}),
+    ...(settings.receipts.eReceipt ? { eReceipt: settings.receipts.eReceipt } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+import { buildFinancial } from "../../protocol/iso8583/cup/builders.js";
+import type { Journal, TransactionRecord } from "../journal/index.js";
+import type { KeyStore } from "../keys/key-store.js";
+import type { AcquirerSession, FlowLogger } from "./acquirer-session.js";
+import { entryModeField, terminalFlags } from "./kinds.js";
+import { decipherPan } from "./stored-pan.js";
+
+/**
+ * Store-and-forward: chip approvals made offline (and advices the host did not acknowledge) are sent as
+ * 0220 before settlement. The host cannot decline an advice; an answer of any kind marks it sent. A row
+ * whose PAN can no longer be deciphered (its TDK replaced) goes with field 35-less data and field 2 absent.
+ */
+export class AdviceQueue {
+  constructor(
+    private readonly options: { session: AcquirerSession; journal: Journal; keys: KeyStore; log: FlowLogger },
+  ) {}
+
+  async flush(signal?: AbortSignal): Promise<{ sent: number; left: number }> {
+    let sent = 0;
+    const queued = this.options.journal.queuedAdvices();
+    for (const record of queued) {
+      if (await this.send(record, signal)) sent++;
+      else break;
+    }
+    return { sent, left: queued.length - sent };
+  }
+
+  private async send(record: TransactionRecord, signal?: AbortSignal): Promise<boolean> {
+    const { session, journal, keys, log } = this.options;
+    const pan = decipherPan(keys, record);
+    try {
+      const message = buildFinancial(
+        record.type === "preauth-completion-advice" ? "completionAdvice" : "offlineSale",
+        {
+          terminalId: record.terminalId,
+          merchantId: record.merchantId,
+          stan: record.stan,
+          batch: record.batch,
+          amount: record.amount,
+          card: {
+            entryMode: entryModeField(record.entryMode, false),
+            ...(pan ? { pan: pan.toString("latin1") } : {}),
+            ...(record.expiry ? { expiry: record.expiry } : {}),
+          },
+          terminalFlags: terminalFlags(record.entryMode),
+          ...(record.original ? { original: record.original } : {}),
+          operator: record.operator,
+        },
+      );
+      const { reply } = await session.exchange(message, signal);
+      journal.update(record.id, {
+        advice: "sent",
+        ...(reply.rrn ? { rrn: reply.rrn } : {}),
+        ...(reply.authCode ? { authCode: reply.authCode } : {}),
+      });
+      log.info({ stan: record.stan, code: reply.code }, "advice sent");
+      return true;
+    } catch (error) {
+      log.warn({ stan: record.stan, error: (error as Error).message }, "advice not sent: kept queued");
+      return false;
+    } finally {
+      pan?.fill(0);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { buildReversal } from "../../protocol/iso8583/cup/builders.js";
+import { TRANSACTION_FACTORS } from "../../protocol/iso8583/cup/transactions.js";
+import type { Iso8583Message } from "../../protocol/iso8583/spec.js";
+import type { Journal, TransactionRecord } from "../journal/index.js";
+import type { KeyStore } from "../keys/key-store.js";
+import { requestLeft } from "./acquirer-port.js";
+import type { AcquirerSession, FlowLogger } from "./acquirer-session.js";
+import { KIND_OF } from "./kinds.js";
+import { decipherPan } from "./stored-pan.js";
+import { TransactionError } from "./transaction-error.js";
+
+/** Answers that settle a reversal: done (00), or the host never had the original (25) / refuses it as invalid (12). */
+const FINAL_CODES: ReadonlySet<string> = new Set(["00", "25", "12"]);
+
+export interface ReversalQueueOptions {
+  session: AcquirerSession;
+  journal: Journal;
+  keys: KeyStore;
+  log: FlowLogger;
+  /** Attempts per reversal before it is abandoned (reported, kept in the journal). */
+  maxAttempts: number;
+}
+
+/**
+ * 冲正: every reversal record the journal holds (written before its request left) is sent before the next
+ * online message and before settlement. The attempt is counted in the journal before the bytes leave, so
+ * a reboot loop cannot retry forever; after `maxAttempts` the record is abandoned and logged.
+ */
+export class ReversalQueue {
+  constructor(private readonly options: ReversalQueueOptions) {}
+
+  pending(): TransactionRecord[] {
+    return this.options.journal.pendingReversals();
+  }
+
+  /**
+   * Sends every pending reversal. Throws TransactionError("reversal-pending") when one could not be sent
+   * and still has attempts left: the caller must not send a new online message before it goes.
+   */
+  async flush(signal?: AbortSignal): Promise<{ confirmed: number; abandoned: number }> {
+    let confirmed = 0;
+    let abandoned = 0;
+    for (const record of this.pending()) {
+      const result = await this.reverse(record, signal);
+      if (result === "confirmed") confirmed++;
+      else if (result === "abandoned") abandoned++;
+      else {
+        throw new TransactionError(
+          "reversal-pending",
+          "冲正未成功 请检查网络后重试",
+          "Reversal not yet sent: check the line and retry",
+        );
+      }
+    }
+    return { confirmed, abandoned };
+  }
+
+  private async reverse(
+    record: TransactionRecord,
+    signal?: AbortSignal,
+  ): Promise<"confirmed" | "abandoned" | "pending"> {
+    const { journal, session, log, maxAttempts } = this.options;
+    const reversal = record.reversal;
+    if (reversal?.state !== "pending") return "confirmed";
+    if (reversal.attempts >= maxAttempts) {
+      journal.update(record.id, { reversal: { ...reversal, state: "abandoned" } });
+      log.error({ stan: record.stan, reason: reversal.reason }, "reversal abandoned after its retries");
+      return "abandoned";
+    }
+    const attempt = { ...reversal, attempts: reversal.attempts + 1 };
+    journal.update(record.id, { reversal: attempt });
+    const message = buildReversal(this.original(record), {
+      reason: reversal.reason,
+      ...(record.authCode ? { authCode: record.authCode } : {}),
+    });
+    try {
+      const { reply } = await session.exchange(message, signal);
+      if (!FINAL_CODES.has(reply.code)) {
+        log.warn({ stan: record.stan, code: reply.code }, "reversal answered but not accepted");
+        return "pending";
+      }
+      const status = record.status === "pending" || record.status === "approved" ? "reversed" : record.status;
+      journal.update(record.id, { status, reversal: { ...attempt, state: "confirmed" } });
+      log.info({ stan: record.stan, reason: reversal.reason, code: reply.code }, "reversal confirmed");
+      return "confirmed";
+    } catch (error) {
+      log.warn(
+        { stan: record.stan, sent: requestLeft(error), error: (error as Error).message },
+        "reversal not delivered",
+      );
+      return "pending";
+    }
+  }
+
+  /** The original request as it left, rebuilt from the journal (PAN from its TDK cipher when the TDK is still current). */
+  private original(record: TransactionRecord): Iso8583Message {
+    const fields: Record<number, string> = {};
+    for (const [n, value] of Object.entries(record.requestFields ?? {})) fields[Number(n)] = value;
+    const pan = decipherPan(this.options.keys, record);
+    if (pan) {
+      fields[2] = pan.toString("latin1");
+      pan.fill(0);
+    }
+    return { mti: TRANSACTION_FACTORS[KIND_OF[record.type]].requestMti!, fields };
+  }
+}
