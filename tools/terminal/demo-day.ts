@@ -9,7 +9,6 @@ import type { PaymentResult } from "../../firmware/transactions/payment-flow.js"
 import { renderReceiptText } from "../../protocol/escpos/render.js";
 import type { LedgerEntry } from "../host-sim/ledger.js";
 import { RigTerminal } from "./rig-terminal.js";
-import { testCardholderPin } from "./test-cardholders.js";
 
 export interface DemoTransaction {
   stan: string;
@@ -67,7 +66,6 @@ export async function runDemoDay(options: DemoOptions = {}): Promise<DemoSummary
     }),
   });
   const { app, rig, host, scanner } = terminal;
-  rig.pinpad.cardholder.autoPin = testCardholderPin;
   const steps: DemoSummary["steps"] = [];
   const step = (name: string, result: string) => {
     steps.push({ step: name, result });

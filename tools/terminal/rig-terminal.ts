@@ -17,6 +17,7 @@ import { HostSimulator, type HostSimulatorOptions } from "../host-sim/host-simul
 import { loadTestCapks } from "../rig/cards/emv/index.js";
 import { Rig, type RigOptions } from "../rig/rig.js";
 import { ManualScanner } from "./manual-scanner.js";
+import { testCardholderPin } from "./test-cardholders.js";
 
 export interface RigTerminalOptions {
   /** Where config, journal, keys, spool, slips and the log go (default: a new temp dir, removed at stop). */
@@ -24,10 +25,17 @@ export interface RigTerminalOptions {
   /** Settings over the rig defaults (host and devices are filled in from what was started). */
   settings?: (base: TerminalSettingsInput) => TerminalSettingsInput;
   host?: HostSimulatorOptions;
+  /**
+   * Use this running host instead of starting one (power-cut tests keep the host alive in the parent
+   * while the terminal process dies); `host` is then ignored and `stop()` leaves that host running.
+   */
+  hostAddress?: { host: string; port: number };
   rig?: RigOptions;
   clock?: () => Date;
   random?: TerminalAppOptions["random"];
   onJournalCommit?: (point: string) => void;
+  /** Unattended cardholders type each test card's PIN at the pad (default true). */
+  autoPin?: boolean;
   /** Log level of the run's log file (default "info"). */
   logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 }
@@ -43,7 +51,8 @@ export const LOG_REDACT = ["pan", "track2", "track3", "pinBlock", "key", "keys.*
 export class RigTerminal {
   private constructor(
     readonly dir: string,
-    readonly host: HostSimulator,
+    /** The simulator this terminal started (undefined when given `hostAddress`). */
+    private readonly ownHost: HostSimulator | undefined,
     readonly rig: Rig,
     readonly app: TerminalApp,
     readonly scanner: ManualScanner,
@@ -57,11 +66,14 @@ export class RigTerminal {
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "pos-terminal-"));
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const host = new HostSimulator({ ...(options.clock ? { clock: options.clock } : {}), ...options.host });
-    const address = await host.start({ host: "127.0.0.1", port: 0 });
+    const host = options.hostAddress
+      ? undefined
+      : new HostSimulator({ ...(options.clock ? { clock: options.clock } : {}), ...options.host });
+    const address = options.hostAddress ?? (await host!.start({ host: "127.0.0.1", port: 0 }));
     let rig: Rig | undefined;
     try {
       rig = await Rig.start({ transport: "memory", emv: true, ...options.rig });
+      if (options.autoPin !== false) rig.pinpad.cardholder.autoPin = testCardholderPin;
       const base = exampleSettingsInput();
       const input: TerminalSettingsInput = {
         ...base,
@@ -105,10 +117,16 @@ export class RigTerminal {
       return new RigTerminal(dir, host, rig, app, scanner, configPath, logPath, ownsDir, log);
     } catch (error) {
       await rig?.stop();
-      await host.stop();
+      await host?.stop();
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The host simulator this terminal started. */
+  get host(): HostSimulator {
+    if (!this.ownHost) throw new Error("this terminal uses a host it did not start (hostAddress)");
+    return this.ownHost;
   }
 
   get slipsDir(): string {
@@ -118,7 +136,7 @@ export class RigTerminal {
   async stop(options: { keepDir?: boolean } = {}): Promise<void> {
     await this.app.close();
     await this.rig.stop();
-    await this.host.stop();
+    await this.ownHost?.stop();
     this.log.flush?.();
     if (this.ownsDir && !options.keepDir) rmSync(this.dir, { recursive: true, force: true });
   }
