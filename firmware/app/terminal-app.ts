@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BindingInterface } from "@serialport/bindings-interface";
 import type { CapkStore } from "../../protocol/emv/index.js";
@@ -45,6 +46,8 @@ export interface TerminalAppOptions {
   clock?: () => Date;
   random?: RandomSource;
   scanner?: CodeScanner;
+  /** Also write each slip's text here as `<batch>-<stan>-<copy>.txt` (rigs, demos). */
+  slipDir?: string;
   /** Called after each journal commit with its write point (power-cut tests). */
   onJournalCommit?: (point: string) => void;
 }
@@ -78,6 +81,8 @@ export class TerminalApp {
   readonly link: AcquirerLink;
   private readonly clock: () => Date;
   private closed = false;
+  /** The last slip file written (with `slipDir`). */
+  lastSlipPath: string | undefined;
 
   private constructor(
     readonly options: TerminalAppOptions,
@@ -157,7 +162,20 @@ export class TerminalApp {
           devices.printer,
           {
             copiesPrinted: (id, copies) => this.journal.update(id, { copiesPrinted: copies }),
-            saveReceipt: (id, copy, text) => this.journal.saveReceipt(id, copy, text),
+            saveReceipt: (id, copy, text) => {
+              this.journal.saveReceipt(id, copy, text);
+              if (!options.slipDir) return undefined;
+              // The slip as text beside the journal's copy: what the rig's console and the demo show.
+              const record = this.journal.get(id);
+              const path = join(
+                options.slipDir,
+                `${record?.batch ?? "000000"}-${record?.stan ?? id}-${copy}.txt`,
+              );
+              mkdirSync(options.slipDir, { recursive: true, mode: 0o700 });
+              writeFileSync(path, `${text}\n`, { mode: 0o600 });
+              this.lastSlipPath = path;
+              return path;
+            },
           },
           receiptOptions(settings),
         )

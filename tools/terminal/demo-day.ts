@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { receiptOptions } from "../../firmware/app/terminal-app.js";
 import type { CardInput } from "../../firmware/card-entry/index.js";
@@ -186,16 +186,12 @@ export async function runDemoDay(options: DemoOptions = {}): Promise<DemoSummary
       `${settlement.result}, batch ${settlement.batch} → ${settlement.nextBatch}, ${settlement.uploaded} uploaded`,
     );
 
-    const slipsDir = join(terminal.dir, "slips");
+    const slipsDir = terminal.slipsDir;
     mkdirSync(slipsDir, { recursive: true });
-    const receipts: string[] = [];
-    for (const record of app.journal.query({ batch: settlement.batch })) {
-      for (const receipt of app.journal.receipts(record.id)) {
-        const path = join(slipsDir, `${record.batch}-${record.stan}-${receipt.copy}.txt`);
-        writeFileSync(path, `${receipt.text}\n`, { mode: 0o600 });
-        receipts.push(path);
-      }
-    }
+    const receipts = readdirSync(slipsDir)
+      .filter((name) => name.endsWith(".txt"))
+      .sort()
+      .map((name) => join(slipsDir, name));
     const settlementSlip = renderReceiptText(
       buildSettlementSlip(
         {

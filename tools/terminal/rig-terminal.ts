@@ -110,6 +110,7 @@ export class RigTerminal {
         capks: new CapkStore(loadTestCapks()),
         log,
         scanner,
+        slipDir: join(dir, "slips"),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.random ? { random: options.random } : {}),
         ...(options.onJournalCommit ? { onJournalCommit: options.onJournalCommit } : {}),

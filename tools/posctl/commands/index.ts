@@ -5,6 +5,7 @@ import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerRig } from "./rig.js";
+import { registerTerminal } from "./terminal.js";
 import { registerTlv } from "./tlv.js";
 
 /** Every posctl subcommand group, each in its own file. */
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerHost(program);
   registerRig(program);
   registerDemo(program);
+  registerTerminal(program);
 }
