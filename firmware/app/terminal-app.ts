@@ -218,7 +218,18 @@ export class TerminalApp {
         // The link is down: they go before the next online message.
       }
     }
-    const settlementResumed = this.journal.currentSettlement() !== undefined;
+    const problems = this.journal.integrityProblems();
+    if (problems.length > 0) this.options.log.error({ problems }, "journal integrity check failed");
+    // A settlement a power cut interrupted is finished now, from its persisted stage and upload flags.
+    let settlementResumed = false;
+    if (this.journal.currentSettlement() !== undefined && this.session.signedIn) {
+      try {
+        await this.settlement.settle(signal);
+        settlementResumed = true;
+      } catch (error) {
+        this.options.log.warn({ error: (error as Error).message }, "interrupted settlement not finished yet");
+      }
+    }
     return {
       reversalsPending: pending,
       reversalsSent: sent,
