@@ -47,7 +47,11 @@ export class AdviceQueue {
           operator: record.operator,
         },
       );
-      const { reply } = await session.exchange(message, signal);
+      const { reply, macValid } = await session.exchange(message, signal);
+      if (macValid === false) {
+        log.warn({ stan: record.stan, code: reply.code }, "advice answer MAC invalid: kept queued");
+        return false;
+      }
       journal.update(record.id, {
         advice: "sent",
         ...(reply.rrn ? { rrn: reply.rrn } : {}),

@@ -82,7 +82,15 @@ export class PaymentFlow {
   constructor(private readonly options: PaymentFlowOptions) {}
 
   async run(request: PaymentRequest): Promise<PaymentResult> {
-    const { session, reversals } = this.options;
+    const { session, reversals, journal } = this.options;
+    // A settlement run left open (its 0500 went, the host closed the batch): finish it before trading on.
+    if (journal.currentSettlement()) {
+      throw new TransactionError(
+        "settlement-pending",
+        "结算未完成 请先结算",
+        "Settlement not finished: settle first",
+      );
+    }
     if (!session.signedIn) await session.signIn(request.signal);
     await reversals.flush(request.signal);
     const original = this.findOriginal(request);
@@ -121,6 +129,9 @@ export class PaymentFlow {
     const { chip } = this.options;
     const input = request.card;
     const read = { type: request.type, amount, signal: request.signal };
+    // A chip failure allows a swipe for the very next card read only; anything else in between disarms it.
+    const fallbackArmed = this.fallbackArmed;
+    this.fallbackArmed = false;
     if (!input) {
       // A void without the card: the PAN comes back from the journal under the TDK it was stored with.
       const pan = original ? decipherPan(this.options.keys, original) : undefined;
@@ -138,8 +149,7 @@ export class PaymentFlow {
     }
     if (input.mode === "qr") return readCode(input.code);
     if (input.mode === "swipe") {
-      const fallback = this.fallbackArmed && this.options.fallbackAllowed;
-      this.fallbackArmed = false;
+      const fallback = fallbackArmed && this.options.fallbackAllowed;
       return readSwipe(input.swipe, read, chip, {
         fallback,
         chipReaderPresent: this.options.contact !== undefined,
@@ -149,6 +159,12 @@ export class PaymentFlow {
       if (!this.options.contact) throw new TransactionError("card", "无IC卡读卡器", "No chip reader");
       const result = await readContact(this.options.contact, read, chip);
       if (result === "fallback") {
+        if (!this.options.fallbackAllowed) {
+          return {
+            status: "failed",
+            ...text("IC卡读卡失败 请重新插卡", "Chip read failed: insert the card again"),
+          };
+        }
         this.fallbackArmed = true;
         return {
           status: "failed",
@@ -281,8 +297,16 @@ export class PaymentFlow {
               ...(original.hostDate ? { date: original.hostDate } : {}),
             },
           }
-        : request.original?.stan
-          ? { original: { stan: request.original.stan, batch: "000000", ...pick(request.original) } }
+        : // Not in this journal (another terminal's, or a completion known only by its auth code and
+          // date): keep what the operator gave, for the slip and a reversal.
+          request.original && (request.original.stan || request.original.rrn || request.original.authCode)
+          ? {
+              original: {
+                stan: request.original.stan ?? "000000",
+                batch: "000000",
+                ...pick(request.original),
+              },
+            }
           : {}),
       ...(reversible ? { reversal: { state: "pending" as const, reason: "98" as const, attempts: 0 } } : {}),
     };

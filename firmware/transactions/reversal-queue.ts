@@ -74,7 +74,12 @@ export class ReversalQueue {
       ...(record.authCode ? { authCode: record.authCode } : {}),
     });
     try {
-      const { reply } = await session.exchange(message, signal);
+      const { reply, macValid } = await session.exchange(message, signal);
+      // Only an answer that proves it came from the host (good MAC) clears the record (§1.8).
+      if (macValid === false) {
+        log.warn({ stan: record.stan, code: reply.code }, "reversal answer MAC invalid: kept pending");
+        return "pending";
+      }
       if (!FINAL_CODES.has(reply.code)) {
         log.warn({ stan: record.stan, code: reply.code }, "reversal answered but not accepted");
         return "pending";

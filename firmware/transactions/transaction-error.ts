@@ -5,6 +5,7 @@ export class TransactionError extends Error {
       | "no-keys"
       | "link"
       | "reversal-pending"
+      | "settlement-pending"
       | "card"
       | "pin"
       | "original"
