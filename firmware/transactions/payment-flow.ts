@@ -314,7 +314,7 @@ export class PaymentFlow {
     const sealed = session.seal(message);
     const record = journal.insert(row);
     this.options.beforeSend?.(record);
-    log.info({ stan, type: request.type, entryMode: card.entryMode, amount, pan: card.maskedPan }, "request");
+    log.info({ stan, type: request.type, entryMode: card.entryMode, amount, maskedPan: card.maskedPan }, "request");
     let exchange: MacExchange;
     try {
       exchange = await session.exchange(message, request.signal, sealed);
