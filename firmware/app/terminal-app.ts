@@ -137,7 +137,9 @@ export class TerminalApp {
       ...(devices.pinpad ? { pinpad: devices.pinpad } : {}),
       noSignatureLimit: settings.receipts.noSignatureLimit,
     };
+    this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
     this.payments = new PaymentFlow({
+      risk: this.risk,
       session: this.session,
       reversals: this.reversals,
       journal: this.journal,
@@ -156,7 +158,6 @@ export class TerminalApp {
       advices: this.advices,
       log,
     });
-    this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
     this.slips = devices.printer
       ? new SlipPrinter(
           devices.printer,

@@ -14,6 +14,7 @@ import type {
   TransactionType,
 } from "../journal/transaction-record.js";
 import type { KeyStore } from "../keys/key-store.js";
+import type { RiskPolicy } from "../risk/index.js";
 import { requestLeft } from "./acquirer-port.js";
 import type { AcquirerSession, FlowLogger, MacExchange } from "./acquirer-session.js";
 import { type CardRead, domesticPan, wipeCardRead } from "./card-read.js";
@@ -63,6 +64,8 @@ export interface PaymentFlowOptions {
   entryPoint?: EntryPoint;
   /** Accept a swipe of a chip card after its chip failed. */
   fallbackAllowed: boolean;
+  /** Per-card velocity, checked once the card is read (firmware/risk). */
+  risk?: Pick<RiskPolicy, "check">;
   /** Test seam: called right after the write-ahead row is committed, before the request leaves. */
   beforeSend?: (record: TransactionRecord) => void;
 }
@@ -100,9 +103,32 @@ export class PaymentFlow {
       const read = await this.readCard(request, amount, original);
       if (!("entryMode" in read)) return read;
       card = read;
+      this.checkCardVelocity(request.type, amount, card);
       return await this.online(request, amount, card, original);
     } finally {
       if (card) wipeCardRead(card);
+    }
+  }
+
+  /**
+   * Limits that need the card (velocity per card: approvals on the same masked PAN within the window), now
+   * that it is read; the amount limits were checked before the card was asked for.
+   */
+  private checkCardVelocity(type: TransactionType, amount: number, card: CardRead): void {
+    const { risk, journal } = this.options;
+    if (!risk || !card.maskedPan) return;
+    const now = this.options.chip.clock();
+    const since = new Date(now.getTime() - 86_400_000);
+    const cardRecent = journal
+      .query({ status: ["approved", "voided"], type: ["sale", "preauth"], from: since })
+      .filter((r) => r.maskedPan === card.maskedPan)
+      .map((r) => new Date(r.createdAt));
+    const decision = risk.check(
+      { type, amount, cardKey: card.maskedPan },
+      { todayApprovedAmount: journal.dailyTotals(now.toISOString().slice(0, 10)).amount, cardRecent },
+    );
+    if (decision.kind === "refuse" && decision.code === "velocity") {
+      throw new TransactionError("refused", decision.zh, decision.en);
     }
   }
 
@@ -314,7 +340,10 @@ export class PaymentFlow {
     const sealed = session.seal(message);
     const record = journal.insert(row);
     this.options.beforeSend?.(record);
-    log.info({ stan, type: request.type, entryMode: card.entryMode, amount, maskedPan: card.maskedPan }, "request");
+    log.info(
+      { stan, type: request.type, entryMode: card.entryMode, amount, maskedPan: card.maskedPan },
+      "request",
+    );
     let exchange: MacExchange;
     try {
       exchange = await session.exchange(message, request.signal, sealed);
