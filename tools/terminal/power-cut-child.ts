@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       terminal: { ...s.terminal, ...(args.terminalId ? { terminalId: args.terminalId } : {}) },
       host: {
         ...s.host,
-        responseTimeoutMs: args.responseTimeoutMs ?? 3000,
+        responseTimeoutMs: args.responseTimeoutMs ?? 10_000,
         connectTimeoutMs: 2000,
       },
     }),
@@ -146,6 +146,13 @@ async function main(): Promise<void> {
     }
     if (args.scenario === "recover-and-check") {
       phase("check");
+      // What the cut left for the slips, before anything is printed: the e-receipts stored so far.
+      result.atBoot = app.journal.query({ status: "approved" }).map((r) => ({
+        stan: r.stan,
+        copiesPrinted: r.copiesPrinted,
+        receipts: app.journal.receipts(r.id).length,
+      }));
+      result.unprintedAtBoot = app.unprinted().map((r) => r.stan);
       result.printed = await printUnprinted(app);
       // An interrupted settlement (or one cut before it opened its run) is finished the way the operator
       // would: settle again. A batch that closed before the cut has nothing left unsettled.
