@@ -67,8 +67,11 @@ export class ReversalQueue {
       log.error({ stan: record.stan, reason: reversal.reason }, "reversal abandoned after its retries");
       return "abandoned";
     }
+    // An attempt counts once it is known to have reached the wire (an answer, or a failure after the bytes
+    // left); a power cut or a refused connection before that costs no attempt, so a reversal that never
+    // reached the host can never be abandoned and leave the cardholder charged.
     const attempt = { ...reversal, attempts: reversal.attempts + 1 };
-    journal.update(record.id, { reversal: attempt });
+    const counted = () => journal.update(record.id, { reversal: attempt });
     const message = buildReversal(this.original(record), {
       reason: reversal.reason,
       ...(record.authCode ? { authCode: record.authCode } : {}),
@@ -77,10 +80,12 @@ export class ReversalQueue {
       const { reply, macValid } = await session.exchange(message, signal);
       // Only an answer that proves it came from the host (good MAC) clears the record (§1.8).
       if (macValid === false) {
+        counted();
         log.warn({ stan: record.stan, code: reply.code }, "reversal answer MAC invalid: kept pending");
         return "pending";
       }
       if (!FINAL_CODES.has(reply.code)) {
+        counted();
         log.warn({ stan: record.stan, code: reply.code }, "reversal answered but not accepted");
         return "pending";
       }
@@ -89,10 +94,9 @@ export class ReversalQueue {
       log.info({ stan: record.stan, reason: reversal.reason, code: reply.code }, "reversal confirmed");
       return "confirmed";
     } catch (error) {
-      log.warn(
-        { stan: record.stan, sent: requestLeft(error), error: (error as Error).message },
-        "reversal not delivered",
-      );
+      const sent = requestLeft(error);
+      if (sent) counted();
+      log.warn({ stan: record.stan, sent, error: (error as Error).message }, "reversal not delivered");
       return "pending";
     }
   }
