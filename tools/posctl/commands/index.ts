@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { registerAdmin } from "./admin.js";
 import { registerCrypto } from "./crypto.js";
 import { registerDemo } from "./demo.js";
 import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
+import { registerJournal } from "./journal.js";
 import { registerRig } from "./rig.js";
 import { registerTerminal } from "./terminal.js";
 import { registerTlv } from "./tlv.js";
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   registerRig(program);
   registerDemo(program);
   registerTerminal(program);
+  registerAdmin(program);
+  registerJournal(program);
 }
