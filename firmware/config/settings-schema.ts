@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { adminSettingsSchema } from "../admin/permissions.js";
 import { UNIONPAY_DEFAULTS } from "../emv/shared/terminal-config.js";
 import {
   alphanumeric,
@@ -217,6 +218,8 @@ export const terminalSettingsSchema = z.strictObject({
   features: featuresSection.prefault({}),
   emv: emvSection.optional(),
   log: logSection.prefault({}),
+  /** Roles' permissions (firmware/admin): which functions need the administrator. */
+  admin: adminSettingsSchema,
 });
 
 export type TerminalSettingsSchema = typeof terminalSettingsSchema;
