@@ -9,6 +9,7 @@ import {
   tcpConnector,
   tlsConnector,
 } from "../acquirer/index.js";
+import { parseAdminSettings, storageLayout, UserStore } from "../admin/index.js";
 import type { CodeScanner } from "../card-entry/index.js";
 import { type CardInput, type CardInputMode, waitForCardInput } from "../card-entry/index.js";
 import { emvTerminalConfig, type TerminalSettings } from "../config/index.js";
@@ -87,6 +88,8 @@ export class TerminalApp {
   private constructor(
     readonly options: TerminalAppOptions,
     readonly devices: TerminalDevices,
+    /** Operators and administrators with their passwords and the permissions table (firmware/admin). */
+    readonly users: UserStore,
   ) {
     const { settings, log } = options;
     this.clock = options.clock ?? (() => new Date());
@@ -189,7 +192,11 @@ export class TerminalApp {
       spoolDir: join(options.settings.storage.dir, "spool"),
     });
     try {
-      return new TerminalApp(options, devices);
+      const users = await UserStore.open(storageLayout(options.settings.storage.dir).users, {
+        settings: parseAdminSettings(options.settings.admin, "admin"),
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
+      return new TerminalApp(options, devices, users);
     } catch (error) {
       await closeDevices(devices);
       throw error;

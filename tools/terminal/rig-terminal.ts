@@ -115,6 +115,7 @@ export class RigTerminal {
         ...(options.random ? { random: options.random } : {}),
         ...(options.onJournalCommit ? { onJournalCommit: options.onJournalCommit } : {}),
       });
+      await provisionRigSupervisor(app);
       return new RigTerminal(dir, host, rig, app, scanner, configPath, logPath, ownsDir, log);
     } catch (error) {
       await rig?.stop();
@@ -155,5 +156,25 @@ export function injectTestTmk(storageDir: string): void {
     keys.loadTmk(tmk);
   } finally {
     tmk.fill(0);
+  }
+}
+
+/** The rig's supervisor (主管, user 00) password: public test data, like the test TMK and the cards' PINs. */
+export const RIG_SUPERVISOR = { userId: "00", password: "135790" } as const;
+
+/**
+ * First boot on the rig: the supervisor's factory password (expired by design) is changed to the rig's
+ * known one, as an installer would on a new terminal, so voids, refunds and settlement can be authorised.
+ */
+async function provisionRigSupervisor(app: TerminalApp): Promise<void> {
+  // Only while the factory password is still the one (a wrong guess would count toward the lockout).
+  if (!app.users.list().some((u) => u.userId === RIG_SUPERVISOR.userId && u.expired)) return;
+  const factory = Buffer.from("123456", "latin1");
+  const rig = Buffer.from(RIG_SUPERVISOR.password, "latin1");
+  try {
+    await app.users.changePassword(RIG_SUPERVISOR.userId, factory, rig);
+  } finally {
+    factory.fill(0);
+    rig.fill(0);
   }
 }
