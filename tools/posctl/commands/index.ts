@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerAdmin } from "./admin.js";
 import { registerCrypto } from "./crypto.js";
 import { registerDemo } from "./demo.js";
+import { registerEcr } from "./ecr.js";
 import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerRig(program);
   registerDemo(program);
   registerTerminal(program);
+  registerEcr(program);
   registerAdmin(program);
   registerJournal(program);
 }
