@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BindingInterface } from "@serialport/bindings-interface";
+import { openSerialLink } from "../../drivers/link/serial-link.js";
 import type { CapkStore } from "../../protocol/emv/index.js";
 import {
   AcquirerLink,
@@ -13,8 +14,9 @@ import { parseAdminSettings, storageLayout, UserStore } from "../admin/index.js"
 import type { CodeScanner } from "../card-entry/index.js";
 import { type CardInput, type CardInputMode, waitForCardInput } from "../card-entry/index.js";
 import { emvTerminalConfig, type TerminalSettings } from "../config/index.js";
+import { EcrServer, type EcrServerAddresses } from "../ecr/index.js";
 import type { RandomSource } from "../emv/contact/index.js";
-import { Journal, type TransactionRecord } from "../journal/index.js";
+import { Journal, type ReversalReasonCode, type TransactionRecord } from "../journal/index.js";
 import { FileSecureElement } from "../keys/file-secure-element.js";
 import { KeyStore } from "../keys/key-store.js";
 import {
@@ -30,6 +32,8 @@ import { AdviceQueue } from "../transactions/advice-queue.js";
 import { buildEntryPoint, type ChipContext } from "../transactions/card-reading.js";
 import { PaymentFlow, type PaymentRequest, type PaymentResult } from "../transactions/payment-flow.js";
 import { ReversalQueue } from "../transactions/reversal-queue.js";
+import { TransactionError } from "../transactions/transaction-error.js";
+import { TerminalAppEcr } from "./ecr-terminal.js";
 import {
   closeDevices,
   createDevices,
@@ -82,6 +86,7 @@ export class TerminalApp {
   readonly link: AcquirerLink;
   private readonly clock: () => Date;
   private closed = false;
+  private ecrServer: EcrServer | undefined;
   /** The last slip file written (with `slipDir`). */
   lastSlipPath: string | undefined;
 
@@ -288,6 +293,22 @@ export class TerminalApp {
     return this.payments.run(request);
   }
 
+  /**
+   * 冲正 on request (a sale system cancelling the terminal's last transaction): the row gets a pending
+   * reversal with `reason`, written before the 0400 leaves, and the queue sends it now (and again before the
+   * next online message if the host cannot be reached). Resolves with the row as it then stands.
+   */
+  async reverse(id: number, reason: ReversalReasonCode, signal?: AbortSignal): Promise<TransactionRecord> {
+    const record = this.journal.get(id);
+    if (!record) throw new TransactionError("original", "原交易不存在", "No such transaction");
+    if (record.status !== "approved") {
+      throw new TransactionError("original", "原交易未成功", `The transaction is ${record.status}`);
+    }
+    this.journal.update(id, { reversal: { state: "pending", reason, attempts: 0 } });
+    await this.reversals.flush(signal).catch(() => undefined);
+    return this.journal.get(id)!;
+  }
+
   settle(signal?: AbortSignal): Promise<SettlementOutcome> {
     return this.settlement.settle(signal);
   }
@@ -358,9 +379,41 @@ export class TerminalApp {
     return this.journal.unprinted(this.settings.receipts.copies);
   }
 
+  /**
+   * Starts the cash-register link(s) the config names (`ecr`): TCP, WebSocket, serial. Resolves with the
+   * bound addresses; `close()` stops them. Idempotent.
+   */
+  async startEcr(): Promise<EcrServerAddresses> {
+    const ecr = this.settings.ecr;
+    if (!ecr || this.ecrServer) return {};
+    const binding = this.options.binding;
+    this.ecrServer = new EcrServer({
+      terminal: new TerminalAppEcr(this),
+      ...(ecr.tcp ? { tcp: ecr.tcp } : {}),
+      ...(ecr.ws
+        ? { ws: { host: ecr.ws.host, port: ecr.ws.port, ...(ecr.ws.path ? { path: ecr.ws.path } : {}) } }
+        : {}),
+      ...(ecr.serial
+        ? {
+            serial: {
+              open: () =>
+                openSerialLink({
+                  path: ecr.serial!.path,
+                  baudRate: ecr.serial!.baudRate,
+                  ...(binding ? { binding } : {}),
+                }),
+            },
+          }
+        : {}),
+      log: this.options.log,
+    });
+    return this.ecrServer.start();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.ecrServer?.close();
     await this.link.close();
     await closeDevices(this.devices);
     this.journal.close();

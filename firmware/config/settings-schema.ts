@@ -125,6 +125,16 @@ const devicesSection = z.strictObject(
   },
 );
 
+/** A local listening address (the ECR link); port 0 picks a free one. Loopback unless the LAN needs it. */
+const listenAddress = z.strictObject({ host: hostName.default("127.0.0.1"), port: integer(0, 65535) });
+
+/** Cash-register (ECR) links (docs/ecr-protocol.md): any of TCP, WebSocket and a serial port. */
+const ecrSection = z.strictObject({
+  tcp: listenAddress.optional(),
+  ws: listenAddress.extend({ path: z.string().startsWith("/").optional() }).optional(),
+  serial: z.strictObject({ path: filePath(), baudRate: oneOf(BAUD_RATES).default(9600) }).optional(),
+});
+
 const storageSection = z.strictObject({
   /** Journal, key store and print spool live under this directory. */
   dir: filePath().default("/var/lib/pos"),
@@ -218,6 +228,7 @@ export const terminalSettingsSchema = z.strictObject({
   features: featuresSection.prefault({}),
   emv: emvSection.optional(),
   log: logSection.prefault({}),
+  ecr: ecrSection.optional(),
   /** Roles' permissions (firmware/admin): which functions need the administrator. */
   admin: adminSettingsSchema,
 });

@@ -36,6 +36,8 @@ export interface PaymentRequest {
   tip?: number;
   card?: CardInput;
   original?: { stan?: string; rrn?: string; authCode?: string; date?: string };
+  /** The sale system's order / transaction id (ECR), written with the row so it is findable by it at once. */
+  orderId?: string;
   signal: AbortSignal;
 }
 
@@ -310,6 +312,7 @@ export class PaymentFlow {
       ...(card.expiry ? { expiry: card.expiry } : {}),
       ...(card.emv ? { emv: card.emv } : {}),
       status: "pending",
+      ...(request.orderId ? { orderId: request.orderId } : {}),
       signatureRequired: card.signatureRequired,
       requestFields,
       ...(original

@@ -27,6 +27,8 @@ export interface ConsoleTerminalOptions {
   /** Where the journal, keys, config, spool and log live; a temp dir (removed at exit) when absent. */
   dir?: string;
   mode?: "tty" | "plain";
+  /** Also listen for a cash register (ECR, docs/ecr-protocol.md) on this loopback address. */
+  ecrTcp?: { host: string; port: number };
   /** Resolves when the terminal should shut down (Ctrl-C, SIGINT/SIGTERM, end of input). */
   until?: Promise<void>;
 }
@@ -40,8 +42,15 @@ export interface ConsoleTerminalOptions {
 export async function runConsoleTerminal(
   options: ConsoleTerminalOptions,
 ): Promise<{ log: string; dir: string }> {
-  const terminal = await RigTerminal.start({ ...(options.dir ? { dir: options.dir } : {}) });
+  const ecrLines: string[] = [];
+  const ecrTcp = options.ecrTcp;
+  const terminal = await RigTerminal.start({
+    ...(options.dir ? { dir: options.dir } : {}),
+    ...(ecrTcp ? { settings: (s) => ({ ...s, ecr: { tcp: ecrTcp } }) } : {}),
+  });
   const { rig, scanner, app } = terminal;
+  const ecr = await app.startEcr();
+  if (ecr.tcp) ecrLines.push(`cash register (ECR) link: tcp ${ecr.tcp.host}:${ecr.tcp.port}`);
   let cardIndex = 0;
   let paperOut = false;
   let note = `card: ${HAND_CARDS[cardIndex]}`;
@@ -54,7 +63,7 @@ export async function runConsoleTerminal(
     onInterrupt: () => interrupted(),
   });
   let last: ScreenView | undefined;
-  const footer = () => `${LEGEND.join("\n")}\n${note}\n`;
+  const footer = () => `${[...LEGEND, ...ecrLines].join("\n")}\n${note}\n`;
   const screen: Screen = {
     show(view) {
       last = view;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ByteLink } from "../../../drivers/link/byte-link.js";
 import { openSerialLink } from "../../../drivers/link/serial-link.js";
+import { TerminalAppEcr } from "../../../firmware/app/ecr-terminal.js";
 import { EcrServer } from "../../../firmware/ecr/index.js";
 import {
   ACK,
@@ -13,7 +14,6 @@ import {
   encodeEcrSerialFrame,
   NAK,
 } from "../../../protocol/ecr/index.js";
-import { TerminalAppEcr } from "../../../tools/ecr/terminal-adapter.js";
 import { openPtyPair, type PtyPair, ptyTarget } from "../../../tools/rig/pty-pair.js";
 import { RigTerminal } from "../../../tools/terminal/rig-terminal.js";
 import { posctl, resetExitCode } from "../../support/posctl.js";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TerminalAppEcr } from "../../../firmware/app/ecr-terminal.js";
 import { EcrServer } from "../../../firmware/ecr/index.js";
 import { EcrClient, type EcrTarget } from "../../../tools/ecr/index.js";
-import { TerminalAppEcr } from "../../../tools/ecr/terminal-adapter.js";
 import { RigTerminal } from "../../../tools/terminal/rig-terminal.js";
 
 let t: RigTerminal;

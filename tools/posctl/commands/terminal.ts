@@ -1,12 +1,22 @@
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { runConsoleTerminal } from "../../terminal/console-terminal.js";
-import { action } from "../cli-error.js";
+import { action, UsageError } from "../cli-error.js";
 import { untilSignal } from "../until-signal.js";
 
 interface TerminalStartOptions {
   dir?: string;
   plain?: boolean;
+  ecrTcp?: string;
+}
+
+function listenAddress(text: string): { host: string; port: number } {
+  const at = text.lastIndexOf(":");
+  const port = Number(text.slice(at + 1));
+  if (at <= 0 || !/^\d{1,5}$/.test(text.slice(at + 1)) || port > 65535) {
+    throw new UsageError(`--ecr-tcp must be HOST:PORT, got ${JSON.stringify(text)}`);
+  }
+  return { host: text.slice(0, at), port };
 }
 
 /** `posctl terminal start`: the terminal on the rig against the host simulator, at this console. */
@@ -27,6 +37,10 @@ export function registerTerminal(
       "keep the journal, keys, config, slips and log here across runs (default: a temp dir)",
     )
     .option("--plain", "print each screen as lines instead of redrawing a box (logs, pipes)")
+    .option(
+      "--ecr-tcp <host:port>",
+      "listen for a cash register (ECR) on this address (port 0: any free port)",
+    )
     .action(
       action(async (options: TerminalStartOptions) => {
         const ended = new Promise<void>((resolve) => io.stdin.once("end", () => resolve()));
@@ -35,6 +49,7 @@ export function registerTerminal(
           output: io.stdout,
           ...(options.dir ? { dir: options.dir } : {}),
           ...(options.plain ? { mode: "plain" as const } : {}),
+          ...(options.ecrTcp ? { ecrTcp: listenAddress(options.ecrTcp) } : {}),
           until: Promise.race([untilSignal(io.signals), ended]),
         });
         io.stdout.write(`\nterminal stopped; log ${log}${options.dir ? `, data in ${dir}` : ""}\n`);

@@ -1,4 +1,4 @@
-import type { TerminalApp } from "../../firmware/app/terminal-app.js";
+import type { EcrResult, RequestBodies, ResponseBodies } from "../../protocol/ecr/index.js";
 import {
   type EcrControl,
   type EcrLookup,
@@ -7,12 +7,12 @@ import {
   parsePoiTransactionId,
   paymentResponseFromRecord,
   poiTransactionId,
-} from "../../firmware/ecr/index.js";
-import type { StoredReceipt } from "../../firmware/journal/journal.js";
-import type { TransactionRecord } from "../../firmware/journal/transaction-record.js";
-import type { PaymentResult } from "../../firmware/transactions/payment-flow.js";
-import { TransactionError } from "../../firmware/transactions/transaction-error.js";
-import type { EcrResult, RequestBodies, ResponseBodies } from "../../protocol/ecr/index.js";
+} from "../ecr/index.js";
+import type { StoredReceipt } from "../journal/journal.js";
+import type { TransactionRecord } from "../journal/transaction-record.js";
+import type { PaymentResult } from "../transactions/payment-flow.js";
+import { TransactionError } from "../transactions/transaction-error.js";
+import type { TerminalApp } from "./terminal-app.js";
 
 export interface TerminalAppEcrOptions {
   /** Limit on the online part once the card is read (default 90 s; the flow has its own host timeouts). */
@@ -101,6 +101,7 @@ export class TerminalAppEcr implements EcrTerminal {
         amount: request.PaymentTransaction.AmountsReq.RequestedAmount,
         card,
         ...(original ? { original } : {}),
+        orderId: sale.TransactionID,
         signal: AbortSignal.timeout(this.onlineTimeoutMs),
       });
     } catch (error) {
@@ -108,8 +109,6 @@ export class TerminalAppEcr implements EcrTerminal {
       return { Response: failure(ERROR_CONDITION[error.code], error.en), ...saleData };
     }
     if (result.journalId === undefined) return { Response: failure("Refusal", result.en), ...saleData };
-    // Before the slip: the order number prints on it, and the row is findable by it from now on.
-    this.app.journal.update(result.journalId, { orderId: sale.TransactionID });
     if (result.status === "approved") {
       control.onStage("printing");
       await this.app.printSlip(result.journalId);
@@ -143,9 +142,7 @@ export class TerminalAppEcr implements EcrTerminal {
     const signal = AbortSignal.timeout(this.onlineTimeoutMs);
     if (journal.last()?.id === record.id && (record.type === "sale" || record.type === "refund")) {
       // 冲正: the terminal's last message is undone by a 0400 (reason 06), written ahead like any reversal.
-      journal.update(record.id, { reversal: { state: "pending", reason: "06", attempts: 0 } });
-      await this.app.reversals.flush(signal).catch(() => undefined);
-      const after = journal.get(record.id)!;
+      const after = await this.app.reverse(record.id, "06", signal);
       const done = after.status === "reversed";
       return {
         Response: done
