@@ -1,8 +1,13 @@
+import { AdminError } from "../admin/index.js";
 import type { CardInput } from "../card-entry/index.js";
 import { feeSummary } from "../pricing/index.js";
+import { AUTH_REFUSALS, type AuthorizationRefusal } from "../terminal/index.js";
 import type { TerminalServices, TransactionOutcome } from "../terminal/terminal-services.js";
 import { TransactionError } from "../transactions/transaction-error.js";
 import type { TerminalApp } from "./terminal-app.js";
+
+const REFUSALS: ReadonlySet<string> = new Set(Object.keys(AUTH_REFUSALS));
+const isRefusal = (reason: string): reason is AuthorizationRefusal => REFUSALS.has(reason);
 
 /** An error as the operator reads it: a flow's own message, else a generic line naming the cause. */
 function failure(error: unknown): { zh: string; en: string } {
@@ -139,6 +144,21 @@ export function terminalServices(app: TerminalApp, clock: () => Date = () => new
         };
       } catch (error) {
         return { ok: false, ...failure(error) };
+      }
+    },
+
+    // Functions the permissions table keeps from operators ask for a user and password first.
+    needsAuthorization: (fn) => !app.users.may("operator", fn),
+
+    async authorize({ fn, userId, password }) {
+      try {
+        const user = await app.users.authorize(userId, password, fn);
+        return { ok: true, userId: user.userId };
+      } catch (error) {
+        if (error instanceof AdminError && isRefusal(error.reason)) {
+          return { ok: false, reason: error.reason, ...AUTH_REFUSALS[error.reason] };
+        }
+        throw error;
       }
     },
 

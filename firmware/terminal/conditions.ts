@@ -2,8 +2,9 @@
  * Named conditions the chart's key transitions combine (`when` all true, `unless` none true). Named
  * rather than inline so a test can read, from the chart's config alone, which keys a state reacts to.
  */
-import { ORIGINAL_FIELDS, padStan } from "./digit-entry.js";
-import type { TerminalContext } from "./terminal-context.js";
+import { MIN_PASSWORD_DIGITS } from "../admin/password-policy.js";
+import { ORIGINAL_FIELDS, padStan, USER_ID_DIGITS } from "./digit-entry.js";
+import { AUTHORIZED_STEPS, type TerminalContext } from "./terminal-context.js";
 import type { TerminalServices } from "./terminal-services.js";
 
 export const CONDITION_NAMES = [
@@ -24,6 +25,10 @@ export const CONDITION_NAMES = [
   "isRefund",
   "hasLastTransaction",
   "hasJournalEntry",
+  "userIdValid",
+  "passwordComplete",
+  "authFromManagement",
+  "authFromPreauthMenu",
 ] as const;
 export type ConditionName = (typeof CONDITION_NAMES)[number];
 export type Conditions = Record<ConditionName, (context: TerminalContext) => boolean>;
@@ -50,5 +55,11 @@ export function terminalConditions(services: TerminalServices): Conditions {
     isRefund: (c) => c.type === "refund",
     hasLastTransaction: () => services.lastJournalId() !== undefined,
     hasJournalEntry: (c) => c.outcome?.journalId !== undefined,
+    userIdValid: (c) => c.entry.length === USER_ID_DIGITS,
+    /** A password shorter than the policy allows cannot verify: do not spend a lockout attempt on it. */
+    passwordComplete: (c) => c.passwordLength >= MIN_PASSWORD_DIGITS,
+    authFromManagement: (c) =>
+      c.auth !== undefined && AUTHORIZED_STEPS[c.auth.step].menu === "managementMenu",
+    authFromPreauthMenu: (c) => c.auth !== undefined && AUTHORIZED_STEPS[c.auth.step].menu === "preauthMenu",
   };
 }

@@ -66,3 +66,11 @@ export function typeFieldDigit(text: string, digit: DigitKey, field: OriginalFie
 export function padStan(text: string): string {
   return text.padStart(6, "0");
 }
+
+/** Operator numbers (操作员号) are two digits: 00 and 99 administer, 01..98 operate. */
+export const USER_ID_DIGITS = 2;
+
+/** Appends a digit to the user number being typed unless it already has two. */
+export function typeUserIdDigit(text: string, digit: DigitKey): string {
+  return text.length >= USER_ID_DIGITS ? text : text + digit;
+}

@@ -10,15 +10,28 @@ export {
   padStan,
   typeAmountDigit,
   typeFieldDigit,
+  typeUserIdDigit,
+  USER_ID_DIGITS,
 } from "./digit-entry.js";
+export { PASSWORD_MAX_DIGITS, PasswordEntries, PasswordEntry } from "./password-entry.js";
 export {
   SCREEN_PLACEHOLDERS,
   type ScreenMeta,
   type ScreenPlaceholder,
   type StateMeta,
 } from "./screen-meta.js";
-export { MESSAGES, SCREENS, type TerminalStateName, TRANSACTION_NAMES } from "./screens.js";
 export {
+  ADMIN_FUNCTION_NAMES,
+  AUTH_REFUSALS,
+  MESSAGES,
+  SCREENS,
+  type TerminalStateName,
+  TRANSACTION_NAMES,
+} from "./screens.js";
+export {
+  AUTHORIZED_STEPS,
+  type AuthorizationInProgress,
+  type AuthorizedStep,
   amountOf,
   EMPTY_TRANSACTION,
   initialTerminalContext,

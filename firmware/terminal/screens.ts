@@ -2,9 +2,10 @@
  * What each state of the terminal chart shows and what each key does there: the operator's manual as data.
  * Chinese first (the merchant's language), English beside it for service staff and logs.
  */
+import type { AdminFunction } from "../admin/permissions.js";
 import type { TransactionType } from "../journal/transaction-record.js";
 import type { StateMeta } from "./screen-meta.js";
-import { type BilingualText, DIGIT_KEYS, type Key } from "./terminal-services.js";
+import { type AuthorizationRefusal, type BilingualText, DIGIT_KEYS, type Key } from "./terminal-services.js";
 
 const t = (zh: string, en: string): BilingualText => ({ zh, en });
 
@@ -20,6 +21,33 @@ export const TRANSACTION_NAMES: Record<TransactionType, BilingualText> = {
   balance: t("余额查询", "Balance inquiry"),
 };
 
+/** The functions a role check guards, as its screen names them. */
+export const ADMIN_FUNCTION_NAMES: Record<AdminFunction, BilingualText> = {
+  void: t("撤销", "Void"),
+  refund: t("退货", "Refund"),
+  settlement: t("结算", "Settlement"),
+  "preauth-void": t("预授权撤销", "Pre-auth void"),
+  "completion-void": t("预授权完成撤销", "Completion void"),
+  "sign-out": t("签退", "Sign-out"),
+  "parameter-download": t("参数下载", "Parameter download"),
+  reprint: t("重打印", "Reprint"),
+  "backup-restore": t("备份恢复", "Backup and restore"),
+  "factory-reset": t("恢复出厂设置", "Factory reset"),
+  "password-admin": t("密码管理", "Password administration"),
+};
+
+/**
+ * What the refused screen says for each reason (the services return these as the result's zh/en; the
+ * chart shows whatever text the result carries).
+ */
+export const AUTH_REFUSALS: Record<AuthorizationRefusal, BilingualText> = {
+  "unknown-user": t("操作员不存在", "Unknown user number"),
+  "wrong-password": t("密码错误", "Wrong password"),
+  locked: t("已锁定 请稍后再试", "Locked: try later"),
+  expired: t("密码已过期 请修改", "Password expired: change it"),
+  forbidden: t("无权限", "Not permitted"),
+};
+
 /** Fixed texts the chart puts into `message` itself (service results bring their own). */
 export const MESSAGES = {
   signedOut: t("已签退", "Signed out"),
@@ -33,6 +61,7 @@ export const MESSAGES = {
   settleError: t("结算失败：通讯错误", "Settlement failed: communication error"),
   signOutError: t("签退失败：通讯错误", "Sign-out failed: communication error"),
   downloadError: t("参数下载失败：通讯错误", "Parameter download failed: communication error"),
+  authorizeError: t("授权失败：系统故障", "Authorization failed: system fault"),
 } as const;
 
 function digits(does: string): Partial<Record<Key, string>> {
@@ -315,6 +344,40 @@ export const SCREENS = {
   managementNotice: {
     screen: { title: t("管理", "Management"), lines: [t("{message}", "{message}")] },
     keys: acknowledge("the management menu"),
+  },
+  authUser: {
+    screen: {
+      title: t("授权", "Authorization"),
+      lines: [t("{function}", "{function}"), t("请输入操作员号：", "User number:"), t("{entry}", "{entry}")],
+    },
+    keys: {
+      ...digits("type a digit of the user number"),
+      clear: "delete the last digit",
+      enter: "confirm the user number (2 digits)",
+      cancel: "abandon the function: back to idle, or to the management menu for its functions",
+    },
+  },
+  authPassword: {
+    screen: {
+      title: t("授权", "Authorization"),
+      lines: [
+        t("{function}", "{function}"),
+        t("操作员：{user}", "User: {user}"),
+        t("请输入密码：", "Password:"),
+        t("{password}", "{password}"),
+      ],
+    },
+    keys: {
+      ...digits("type a digit of the password (shown as *)"),
+      clear: "delete the last digit",
+      enter: "submit the password (6 to 12 digits)",
+      cancel: "abandon the function: back to idle, or to the management menu for its functions",
+    },
+  },
+  authorizing: wait(t("授权", "Authorization"), t("正在验证密码…", "Checking the password…")),
+  authRefused: {
+    screen: { title: t("授权失败", "Not authorized"), lines: [t("{message}", "{message}")] },
+    keys: acknowledge("the menu the function was chosen from"),
   },
   tampered: {
     screen: {

@@ -1,3 +1,4 @@
+import type { AdminFunction } from "../admin/permissions.js";
 import type { TransactionType } from "../journal/transaction-record.js";
 import { digitsToFen } from "./digit-entry.js";
 import type {
@@ -9,6 +10,43 @@ import type {
   TransactionOutcome,
   TransactionRequest,
 } from "./terminal-services.js";
+
+/**
+ * What a role check leads to once the password is accepted: the function's first state, as the menu key
+ * chose it (both reprints need the "reprint" permission but start in different states).
+ */
+export type AuthorizedStep =
+  | "void"
+  | "refund"
+  | "preauth-void"
+  | "preauth-completion-void"
+  | "signOut"
+  | "settle"
+  | "reprintLast"
+  | "reprintStan"
+  | "download";
+
+/** For each step: the permission it needs and the menu it was chosen from (where a refusal returns). */
+export const AUTHORIZED_STEPS: Record<
+  AuthorizedStep,
+  { fn: AdminFunction; menu: "mainMenu" | "preauthMenu" | "managementMenu" }
+> = {
+  void: { fn: "void", menu: "mainMenu" },
+  refund: { fn: "refund", menu: "mainMenu" },
+  "preauth-void": { fn: "preauth-void", menu: "preauthMenu" },
+  "preauth-completion-void": { fn: "completion-void", menu: "preauthMenu" },
+  signOut: { fn: "sign-out", menu: "managementMenu" },
+  settle: { fn: "settlement", menu: "managementMenu" },
+  reprintLast: { fn: "reprint", menu: "managementMenu" },
+  reprintStan: { fn: "reprint", menu: "managementMenu" },
+  download: { fn: "parameter-download", menu: "managementMenu" },
+};
+
+/** A role check in progress: where it leads, and the user number once typed (not a secret). */
+export interface AuthorizationInProgress {
+  step: AuthorizedStep;
+  userId?: string;
+}
 
 /** What the chart remembers between states. Money stays as the digits typed until a service needs fen. */
 export interface TerminalContext {
@@ -28,6 +66,9 @@ export interface TerminalContext {
   /** The last message for the operator (service result, refusal, fault). */
   message: BilingualText | undefined;
   printJob: { journalId: number; reprint: boolean } | undefined;
+  auth: AuthorizationInProgress | undefined;
+  /** How many password digits are typed: the screen's asterisks. The digits live in PasswordEntry. */
+  passwordLength: number;
 }
 
 /** The transaction part of the context, as it is when the terminal returns to idle. */
@@ -41,6 +82,8 @@ export const EMPTY_TRANSACTION = {
   outcome: undefined,
   message: undefined,
   printJob: undefined,
+  auth: undefined,
+  passwordLength: 0,
 } as const satisfies Partial<TerminalContext>;
 
 export function initialTerminalContext(): TerminalContext {

@@ -5,14 +5,30 @@
  * its keys and named conditions, so the keys a state reacts to can be read off the chart. All device,
  * journal and host work is behind `TerminalServices`, invoked as promise actors: leaving a state stops its
  * actor and aborts the signal it was given (Cancel while waiting for a card, tamper while online).
+ *
+ * Functions the permissions table restricts to a role (voids, refund, settlement, sign-out, parameter
+ * download, reprints — whichever `needsAuthorization` names) first ask for a user number and password
+ * (authUser → authPassword → authorizing); only the count of password digits enters the context, the
+ * digits themselves are in a PasswordEntry outside it (see password-entry.ts).
  */
 import { assign, fromPromise, setup } from "xstate";
+import type { AdminFunction } from "../admin/permissions.js";
 import type { TransactionType } from "../journal/transaction-record.js";
 import { type ConditionName, terminalConditions } from "./conditions.js";
-import { backspace, type OriginalField, padStan, typeAmountDigit, typeFieldDigit } from "./digit-entry.js";
+import {
+  backspace,
+  type OriginalField,
+  padStan,
+  typeAmountDigit,
+  typeFieldDigit,
+  typeUserIdDigit,
+} from "./digit-entry.js";
+import { PASSWORD_MAX_DIGITS, PasswordEntries } from "./password-entry.js";
 import type { StateMeta } from "./screen-meta.js";
 import { MESSAGES, SCREENS } from "./screens.js";
 import {
+  AUTHORIZED_STEPS,
+  type AuthorizedStep,
   EMPTY_TRANSACTION,
   initialTerminalContext,
   type TerminalContext,
@@ -21,6 +37,7 @@ import {
 } from "./terminal-context.js";
 import type { TerminalEvent } from "./terminal-events.js";
 import {
+  type AuthorizationResult,
   type BilingualText,
   type CardEntry,
   DIGIT_KEYS,
@@ -39,6 +56,8 @@ export interface KeyGuardParams {
   when?: readonly ConditionName[];
   /** Named conditions none of which may hold. */
   unless?: readonly ConditionName[];
+  /** Set on the role-check branch of a menu key: taken only when the services restrict this function. */
+  authorize?: AdminFunction;
 }
 
 /** The guard of a keypad transition: one of `keys` was pressed and the named conditions hold. */
@@ -63,6 +82,36 @@ type DigitBuffer = "amountDigits" | "tipDigits" | "entry";
 const DIGITS: readonly Key[] = DIGIT_KEYS;
 const isDigit = (key: Key): key is DigitKey => DIGITS.includes(key);
 const textOf = (value: BilingualText): BilingualText => ({ zh: value.zh, en: value.en });
+
+/**
+ * A menu key that starts a restricted function: when the services say the function needs a role, the
+ * key leads to the role check (which continues into `step`); otherwise the `direct` branches apply as
+ * before. Both share the key and its conditions.
+ */
+function restricted<const T extends readonly object[]>(
+  keys: readonly Key[],
+  when: readonly ConditionName[],
+  step: AuthorizedStep,
+  direct: T,
+) {
+  return [
+    {
+      guard: {
+        type: "key" as const,
+        params: { keys, when, unless: [], authorize: AUTHORIZED_STEPS[step].fn } satisfies KeyGuardParams,
+      },
+      target: "authUser",
+      actions: { type: "beginAuth" as const, params: { step } },
+    },
+    ...direct,
+  ] as const;
+}
+
+/** Where Cancel during the role check goes: the management menu for its functions, idle otherwise. */
+const ABANDON_AUTH = [
+  { guard: press(["cancel"], ["authFromManagement"]), target: "managementMenu", actions: "endAuth" },
+  { guard: press(["cancel"]), target: "idle" },
+] as const;
 
 /** Keys that return the operator "home": idle when signed in, the sign-in screen otherwise. */
 function home(keys: readonly Key[]) {
@@ -103,7 +152,14 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
   const conditions = terminalConditions(services);
   const holds = (context: TerminalContext, params: KeyGuardParams) =>
     (params.when ?? []).every((name) => conditions[name](context)) &&
-    !(params.unless ?? []).some((name) => conditions[name](context));
+    !(params.unless ?? []).some((name) => conditions[name](context)) &&
+    (params.authorize === undefined || services.needsAuthorization(params.authorize));
+  // One per machine; inside it one entry per running actor system (a terminal runs one).
+  const passwords = new PasswordEntries();
+  const authorizedTo = (step: AuthorizedStep) => {
+    return ({ event, context }: { event: { output: AuthorizationResult }; context: TerminalContext }) =>
+      event.output.ok && context.auth?.step === step;
+  };
 
   return setup({
     types: {
@@ -131,6 +187,17 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
       ),
       settle: fromPromise(() => services.settle()),
       downloadParameters: fromPromise(() => services.downloadParameters()),
+      authorize: fromPromise<AuthorizationResult, { fn: AdminFunction; userId: string }>(
+        async ({ input, system }) => {
+          // The only copy of the digits from here on; zeroed whatever the outcome, once it is known.
+          const password = passwords.of(system).take();
+          try {
+            return await services.authorize({ fn: input.fn, userId: input.userId, password });
+          } finally {
+            password.fill(0);
+          }
+        },
+      ),
     },
     guards: {
       key: ({ context, event }, params: KeyGuardParams) =>
@@ -190,6 +257,39 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
         }),
         entry: "",
       }),
+      beginAuth: assign((_, params: { step: AuthorizedStep }) => ({
+        auth: { step: params.step },
+        entry: "",
+        passwordLength: 0,
+      })),
+      endAuth: assign({ auth: undefined, entry: "", passwordLength: 0, message: undefined }),
+      typeUserId: assign({
+        entry: ({ context, event }) =>
+          event.type === "KEY" && isDigit(event.key)
+            ? typeUserIdDigit(context.entry, event.key)
+            : context.entry,
+      }),
+      commitUserId: assign({
+        auth: ({ context }) => context.auth && { step: context.auth.step, userId: context.entry },
+        entry: "",
+        passwordLength: 0,
+      }),
+      // The digits go to the PasswordEntry (a side effect, run only by a live actor); the context counts them.
+      startPassword: ({ system }) => passwords.of(system).wipe(),
+      typePassword: ({ event, system }) => {
+        if (event.type === "KEY" && isDigit(event.key)) passwords.of(system).type(event.key);
+      },
+      erasePassword: ({ system }) => passwords.of(system).erase(),
+      countPasswordDigit: assign({
+        passwordLength: ({ context }) => Math.min(context.passwordLength + 1, PASSWORD_MAX_DIGITS),
+      }),
+      uncountPasswordDigit: assign({
+        passwordLength: ({ context }) => Math.max(context.passwordLength - 1, 0),
+      }),
+      // Enter hands the digits to `authorizing`, which takes them; every other way out zeroes them here.
+      wipePasswordUnlessSubmitted: ({ event, system }) => {
+        if (!(event.type === "KEY" && event.key === "enter")) passwords.of(system).wipe();
+      },
     },
     delays: {
       cardTimeout: options.cardTimeoutMs ?? DEFAULT_CARD_TIMEOUT_MS,
@@ -300,16 +400,20 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
               target: "amountEntry",
               actions: { type: "startTransaction", params: { type: "sale" } },
             },
-            {
-              guard: press(["2"], ["voidEnabled"]),
-              target: "originalStan",
-              actions: { type: "startTransaction", params: { type: "void" } },
-            },
-            {
-              guard: press(["3"], ["refundEnabled"]),
-              target: "originalStan",
-              actions: { type: "startTransaction", params: { type: "refund" } },
-            },
+            ...restricted(["2"], ["voidEnabled"], "void", [
+              {
+                guard: press(["2"], ["voidEnabled"]),
+                target: "originalStan",
+                actions: { type: "startTransaction", params: { type: "void" } },
+              },
+            ]),
+            ...restricted(["3"], ["refundEnabled"], "refund", [
+              {
+                guard: press(["3"], ["refundEnabled"]),
+                target: "originalStan",
+                actions: { type: "startTransaction", params: { type: "refund" } },
+              },
+            ]),
             { guard: press(["4"], ["preauthEnabled"]), target: "preauthMenu" },
             {
               guard: press(["5"], ["balanceEnabled"]),
@@ -331,21 +435,25 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
               target: "amountEntry",
               actions: { type: "startTransaction", params: { type: "preauth" } },
             },
-            {
-              guard: press(["2"]),
-              target: "originalStan",
-              actions: { type: "startTransaction", params: { type: "preauth-void" } },
-            },
+            ...restricted(["2"], [], "preauth-void", [
+              {
+                guard: press(["2"]),
+                target: "originalStan",
+                actions: { type: "startTransaction", params: { type: "preauth-void" } },
+              },
+            ]),
             {
               guard: press(["3"]),
               target: "originalStan",
               actions: { type: "startTransaction", params: { type: "preauth-completion" } },
             },
-            {
-              guard: press(["4"]),
-              target: "originalStan",
-              actions: { type: "startTransaction", params: { type: "preauth-completion-void" } },
-            },
+            ...restricted(["4"], [], "preauth-completion-void", [
+              {
+                guard: press(["4"]),
+                target: "originalStan",
+                actions: { type: "startTransaction", params: { type: "preauth-completion-void" } },
+              },
+            ]),
             { guard: press(["cancel"]), target: "mainMenu" },
           ],
         },
@@ -579,12 +687,21 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
         on: {
           KEY: [
             { guard: press(["1"]), target: "signIn" },
-            { guard: press(["2"]), target: "signingOut" },
-            { guard: press(["3"]), target: "settleConfirm" },
-            { guard: press(["4"], ["hasLastTransaction"]), target: "printing", actions: "queueReprintLast" },
+            ...restricted(["2"], [], "signOut", [{ guard: press(["2"]), target: "signingOut" }]),
+            ...restricted(["3"], [], "settle", [{ guard: press(["3"]), target: "settleConfirm" }]),
+            // With nothing to reprint there is nothing to authorize.
+            ...restricted(["4"], ["hasLastTransaction"], "reprintLast", [
+              {
+                guard: press(["4"], ["hasLastTransaction"]),
+                target: "printing",
+                actions: "queueReprintLast",
+              },
+            ]),
             { guard: press(["4"]), target: "noTransaction" },
-            { guard: press(["5"]), target: "reprintStan", actions: "clearEntry" },
-            { guard: press(["6"]), target: "downloading" },
+            ...restricted(["5"], [], "reprintStan", [
+              { guard: press(["5"]), target: "reprintStan", actions: "clearEntry" },
+            ]),
+            ...restricted(["6"], [], "download", [{ guard: press(["6"]), target: "downloading" }]),
             ...home(["cancel"]),
           ],
         },
@@ -665,6 +782,100 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
       managementNotice: {
         meta: SCREENS.managementNotice,
         on: { KEY: [{ guard: press(["enter", "cancel"]), target: "managementMenu" }] },
+      },
+      authUser: {
+        meta: SCREENS.authUser,
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: "typeUserId" },
+            { guard: press(["clear"]), actions: { type: "deleteDigit", params: { buffer: "entry" } } },
+            { guard: press(["enter"], ["userIdValid"]), target: "authPassword", actions: "commitUserId" },
+            ...ABANDON_AUTH,
+          ],
+        },
+      },
+      authPassword: {
+        meta: SCREENS.authPassword,
+        entry: "startPassword",
+        exit: "wipePasswordUnlessSubmitted",
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: ["typePassword", "countPasswordDigit"] },
+            { guard: press(["clear"]), actions: ["erasePassword", "uncountPasswordDigit"] },
+            { guard: press(["enter"], ["passwordComplete"]), target: "authorizing" },
+            ...ABANDON_AUTH,
+          ],
+        },
+      },
+      authorizing: {
+        meta: SCREENS.authorizing,
+        invoke: {
+          id: "authorize",
+          src: "authorize",
+          input: ({ context }) => ({
+            fn: AUTHORIZED_STEPS[context.auth?.step ?? "void"].fn,
+            userId: context.auth?.userId ?? "",
+          }),
+          onDone: [
+            {
+              guard: authorizedTo("void"),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "void" } },
+            },
+            {
+              guard: authorizedTo("refund"),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "refund" } },
+            },
+            {
+              guard: authorizedTo("preauth-void"),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "preauth-void" } },
+            },
+            {
+              guard: authorizedTo("preauth-completion-void"),
+              target: "originalStan",
+              actions: { type: "startTransaction", params: { type: "preauth-completion-void" } },
+            },
+            { guard: authorizedTo("signOut"), target: "signingOut", actions: "endAuth" },
+            { guard: authorizedTo("settle"), target: "settleConfirm", actions: "endAuth" },
+            {
+              guard: (args) =>
+                authorizedTo("reprintLast")(args) && conditions.hasLastTransaction(args.context),
+              target: "printing",
+              actions: ["endAuth", "queueReprintLast"],
+            },
+            { guard: authorizedTo("reprintLast"), target: "noTransaction", actions: "endAuth" },
+            { guard: authorizedTo("reprintStan"), target: "reprintStan", actions: "endAuth" },
+            { guard: authorizedTo("download"), target: "downloading", actions: "endAuth" },
+            {
+              // Refused (or an ok for no step, which cannot happen): say why, keep where it came from.
+              target: "authRefused",
+              actions: assign({
+                message: ({ event }) => (event.output.ok ? MESSAGES.authorizeError : textOf(event.output)),
+              }),
+            },
+          ],
+          onError: { target: "authRefused", actions: assign({ message: MESSAGES.authorizeError }) },
+        },
+      },
+      authRefused: {
+        meta: SCREENS.authRefused,
+        on: {
+          KEY: [
+            {
+              guard: press(["enter", "cancel"], ["authFromManagement"]),
+              target: "managementMenu",
+              actions: "endAuth",
+            },
+            {
+              guard: press(["enter", "cancel"], ["authFromPreauthMenu"]),
+              target: "preauthMenu",
+              actions: "endAuth",
+            },
+            { guard: press(["enter", "cancel"]), target: "mainMenu", actions: "endAuth" },
+          ],
+        },
       },
       tampered: {
         meta: SCREENS.tampered,

@@ -3,6 +3,7 @@
  * everything that touches a device, the journal or the acquirer sits behind this seam, so the chart is
  * tested with deterministic mocks and the transaction engine is tested without a keypad.
  */
+import type { AdminFunction } from "../admin/permissions.js";
 import type { TransactionStatus, TransactionType } from "../journal/transaction-record.js";
 
 export const KEYS = [
@@ -89,6 +90,22 @@ export type PrintResult = { ok: true } | ({ ok: false; paperOut: boolean } & Bil
 export type SettlementResult = { ok: boolean; result?: "balanced" | "unbalanced" } & BilingualText;
 export type DownloadResult = { ok: boolean } & BilingualText;
 
+/** Why a role check refused: the reasons `UserStore.authorize` raises (AdminError.reason). */
+export type AuthorizationRefusal = "unknown-user" | "wrong-password" | "locked" | "expired" | "forbidden";
+
+/**
+ * A role check before a restricted function. `password` is the typed digits as ASCII bytes; it belongs to
+ * the chart, which zeroes it as soon as the promise settles: the services must not keep it (or a copy).
+ */
+export interface AuthorizationRequest {
+  fn: AdminFunction;
+  userId: string;
+  password: Buffer;
+}
+export type AuthorizationResult =
+  | { ok: true; userId: string }
+  | ({ ok: false; reason: AuthorizationRefusal } & BilingualText);
+
 export interface TerminalFeatures {
   void: boolean;
   refund: boolean;
@@ -113,6 +130,13 @@ export interface TerminalServices {
   lastJournalId(): number | undefined;
   findByStan(stan: string): number | undefined;
   downloadParameters(): Promise<DownloadResult>;
+  /**
+   * Whether the permissions table restricts `fn` to a role, so the chart asks for a user number and
+   * password before it (false for what every operator may run: the chart goes straight in).
+   */
+  needsAuthorization(fn: AdminFunction): boolean;
+  /** Checks the user and password for `fn` (UserStore.authorize); refusals are results, not rejections. */
+  authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;
   tamperDetected?: never; // tamper arrives as an event (TAMPER), not a service call
   features: TerminalFeatures;
 }

@@ -4,8 +4,8 @@
  */
 import { digitsToFen, formatFen } from "../terminal/digit-entry.js";
 import { SCREEN_PLACEHOLDERS, type ScreenPlaceholder, type StateMeta } from "../terminal/screen-meta.js";
-import { TRANSACTION_NAMES } from "../terminal/screens.js";
-import { amountOf, type TerminalContext, totalOf } from "../terminal/terminal-context.js";
+import { ADMIN_FUNCTION_NAMES, TRANSACTION_NAMES } from "../terminal/screens.js";
+import { AUTHORIZED_STEPS, amountOf, type TerminalContext, totalOf } from "../terminal/terminal-context.js";
 import type { BilingualText } from "../terminal/terminal-services.js";
 import type { ScreenView } from "./screen.js";
 
@@ -34,6 +34,13 @@ function placeholder(name: ScreenPlaceholder, context: TerminalContext, language
       return context.message?.[language] ?? "";
     case "balance":
       return context.outcome?.balance === undefined ? "-" : formatFen(context.outcome.balance);
+    case "function":
+      return context.auth ? ADMIN_FUNCTION_NAMES[AUTHORIZED_STEPS[context.auth.step].fn][language] : "";
+    case "user":
+      return context.auth?.userId ?? "";
+    case "password":
+      // Only the count of digits is in the context: the screen cannot show what it does not have.
+      return `${"*".repeat(context.passwordLength)}_`;
   }
 }
 

@@ -3,7 +3,10 @@
  * test settles when it chooses (so each intermediate screen can be observed), the synchronous risk check
  * answers from a queue, and the look-ups answer from fixed tables.
  */
+import type { AdminFunction } from "../../../firmware/admin/index.js";
 import type {
+  AuthorizationRequest,
+  AuthorizationResult,
   CardEntry,
   RiskDecision,
   TerminalFeatures,
@@ -20,7 +23,8 @@ export type AsyncService =
   | "runTransaction"
   | "printSlip"
   | "settle"
-  | "downloadParameters";
+  | "downloadParameters"
+  | "authorize";
 
 interface Pending {
   resolve(value: unknown): void;
@@ -32,6 +36,8 @@ export interface ScriptedProfile {
   lastJournalId: number | undefined;
   /** STAN (6 digits) → journal id. */
   journal: Record<string, number>;
+  /** Functions the permissions table restricts to a role (default: none, the chart goes straight in). */
+  restricted?: readonly AdminFunction[];
 }
 
 export const ALL_FEATURES: TerminalFeatures = {
@@ -48,6 +54,8 @@ export class ScriptedServices implements TerminalServices {
   readonly calls: { service: string; args: unknown[] }[] = [];
   readonly riskAnswers: (RiskDecision | Error)[] = [];
   readonly signals: AbortSignal[] = [];
+  /** Every password Buffer authorize was given, as given (the chart zeroes them after). */
+  readonly passwords: Buffer[] = [];
   private readonly pending = new Map<AsyncService, Pending>();
 
   constructor(
@@ -115,6 +123,15 @@ export class ScriptedServices implements TerminalServices {
     const answer = this.riskAnswers.shift() ?? { kind: "allow" };
     if (answer instanceof Error) throw answer;
     return answer;
+  };
+  needsAuthorization = (fn: AdminFunction): boolean => {
+    this.calls.push({ service: "needsAuthorization", args: [fn] });
+    return this.profile.restricted?.includes(fn) ?? false;
+  };
+  authorize = (request: AuthorizationRequest): Promise<AuthorizationResult> => {
+    this.passwords.push(request.password);
+    // The recorded call leaves the password out: it is observed through `passwords`.
+    return this.defer<AuthorizationResult>("authorize", [{ fn: request.fn, userId: request.userId }]);
   };
   lastJournalId = () => this.profile.lastJournalId;
   findByStan = (stan: string) => this.profile.journal[stan];

@@ -12,7 +12,9 @@ import {
   SimulatedClock,
   type SnapshotFrom,
 } from "xstate";
+import { ADMIN_FUNCTIONS } from "../../../firmware/admin/index.js";
 import {
+  AUTH_REFUSALS,
   createTerminalMachine,
   DEFAULT_APPROVED_DISPLAY_MS,
   DEFAULT_CARD_TIMEOUT_MS,
@@ -88,7 +90,17 @@ export const OUTCOMES: Record<string, ({ output: unknown } | { error: Error })[]
     { output: { ok: false, ...t("参数下载失败", "Download failed") } },
     failure("host unreachable"),
   ],
+  authorize: [
+    { output: { ok: true, userId: "00" } },
+    ...Object.entries(AUTH_REFUSALS).map(([reason, text]) => ({ output: { ok: false, reason, ...text } })),
+    failure("user file unreadable"),
+  ],
 };
+
+/** The functions the chart guards from its menus (the rest of ADMIN_FUNCTIONS have no menu key yet). */
+export const GUARDED_FUNCTIONS = ADMIN_FUNCTIONS.filter(
+  (fn) => !["backup-restore", "factory-reset", "password-admin"].includes(fn),
+);
 
 export const PROFILES: Record<string, ScriptedProfile> = {
   /** Everything enabled, a journal with STAN 000001. */
@@ -102,6 +114,13 @@ export const PROFILES: Record<string, ScriptedProfile> = {
     features: { void: true, refund: false, preauth: false, balance: false, tips: false, qr: false },
     lastJournalId: undefined,
     journal: {},
+  },
+  /** As full, but every function with a menu key needs a user number and password first. */
+  guarded: {
+    features: { void: true, refund: true, preauth: true, balance: true, tips: true, qr: true },
+    lastJournalId: 7,
+    journal: { "000001": 7 },
+    restricted: GUARDED_FUNCTIONS,
   },
 };
 
@@ -120,6 +139,8 @@ const DIGITS_WHILE: Record<string, (context: TerminalContext) => boolean> = {
   originalAuthCode: (c) => c.entry.length < 6,
   originalDate: (c) => c.entry.length < 4,
   reprintStan: (c) => c.entry.length < 2,
+  authUser: (c) => c.entry.length < 2,
+  authPassword: (c) => c.passwordLength < 6,
 };
 
 export function stateNodeOf(machine: TerminalMachine, name: string) {
@@ -181,6 +202,8 @@ export function serializeBehaviour(snapshot: TerminalSnapshot): string {
       c.outcome.balance !== undefined,
     ],
     reprint: c.printJob?.reprint,
+    auth: c.auth,
+    password: c.passwordLength,
   });
 }
 
@@ -223,6 +246,13 @@ export function expectScreenOf(snapshot: TerminalSnapshot): void {
     expect(line.zh).not.toMatch(/\{\w+\}/);
     expect(line.en).not.toMatch(/\{\w+\}/);
   }
+  if (name === "authPassword") {
+    // One asterisk per digit typed, and no digit anywhere on the screen but the user number.
+    const stars = `${"*".repeat(snapshot.context.passwordLength)}_`;
+    expect(view.lines[3]).toEqual({ zh: stars, en: stars });
+    const shown = [view.title, ...view.lines.filter((_, i) => i !== 1)].flatMap((l) => [l.zh, l.en]);
+    for (const text of shown) expect(text).not.toMatch(/\d/);
+  }
 }
 
 /**
@@ -253,6 +283,12 @@ export async function walkPath(
           else services.reject(id as AsyncService, event.error);
         }
         await flush();
+        if (id === "authorize") {
+          // The chart zeroed the password it handed over, whatever the outcome.
+          const password = services.passwords.at(-1);
+          expect(password?.length, "password length").toBe(6);
+          expect(password?.every((byte) => byte === 0)).toBe(true);
+        }
       } else if (kind === "after") {
         clock.increment(DELAYS[event.type.split(".")[2] as keyof typeof DELAYS]);
       } else {

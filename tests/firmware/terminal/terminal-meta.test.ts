@@ -66,6 +66,7 @@ describe("terminal chart: every state names its screen and documents its keys", 
       "processing",
       "printing",
       "settling",
+      "authorizing",
       "tampered",
     ]) {
       expect(reactedKeys(machine.root.states[name]?.config.on), name).toEqual([]);

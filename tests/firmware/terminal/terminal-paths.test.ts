@@ -27,11 +27,15 @@ describe("terminal chart: every path generated from the chart, replayed on a rea
     const states = Object.keys(generated[0]!.machine.root.states).sort();
     // Every state has a screen of its own and every screen belongs to a state.
     expect(states).toEqual(Object.keys(SCREENS).sort());
-    expect(states).toHaveLength(39);
+    expect(states).toHaveLength(43);
     const counts = Object.fromEntries(generated.map((g) => [g.name, g.paths.length]));
     // One path per distinct behaviour (state + the context its guards read).
     expect(counts.full).toBeGreaterThan(400);
     expect(counts.bare).toBeGreaterThan(80);
+    // Unrestricted, the chart is the one before the role checks: the same paths.
+    expect(counts.full).toBe(454);
+    expect(counts.bare).toBe(101);
+    expect(counts.guarded).toBeGreaterThan(counts.full!);
     const reached = new Set(generated.flatMap((g) => g.paths.map((p) => String(p.state.value))));
     expect([...reached].sort()).toEqual(states);
     // Disabled functions and an empty journal are only reachable in the bare profile, tips only in the full one.
@@ -40,35 +44,45 @@ describe("terminal chart: every path generated from the chart, replayed on a rea
     expect(reachedIn("full").has("tipEntry")).toBe(true);
     expect(reachedIn("bare").has("featureDisabled")).toBe(true);
     expect(reachedIn("bare").has("noTransaction")).toBe(true);
+    // The role check is reached only where the services restrict a function.
+    for (const name of ["authUser", "authPassword", "authorizing", "authRefused"]) {
+      expect(reachedIn("guarded").has(name), name).toBe(true);
+      expect(reachedIn("full").has(name), name).toBe(false);
+      expect(reachedIn("bare").has(name), name).toBe(false);
+    }
   });
 
+  const checked = generated.filter((g) => g.name !== "bare");
+
   it("TAMPER leads to the tampered screen from every reachable state, and only REKEYED leaves it", () => {
-    const { machine } = generated[0]!;
-    const entries = adjacencyList(machine);
-    expect(entries.length).toBe(generated[0]!.paths.length);
-    for (const { state, edges } of entries) {
-      const tamper = edges.find((edge) => edge.event.type === "TAMPER");
-      expect(tamper?.state.value, String(state.value)).toBe("tampered");
-      if (state.value !== "tampered") continue;
-      for (const { event, state: next } of edges) {
-        expect(next.value).toBe(event.type === "REKEYED" ? "selfTest" : "tampered");
+    for (const { machine, paths } of checked) {
+      const entries = adjacencyList(machine);
+      expect(entries.length).toBe(paths.length);
+      for (const { state, edges } of entries) {
+        const tamper = edges.find((edge) => edge.event.type === "TAMPER");
+        expect(tamper?.state.value, String(state.value)).toBe("tampered");
+        if (state.value !== "tampered") continue;
+        for (const { event, state: next } of edges) {
+          expect(next.value).toBe(event.type === "REKEYED" ? "selfTest" : "tampered");
+        }
       }
     }
   });
 
   it("keys a state does not document leave it exactly as it was", () => {
-    const { machine } = generated[0]!;
     let ignored = 0;
-    for (const { state, edges } of adjacencyList(machine)) {
-      const documented = Object.keys(machine.root.states[String(state.value)]!.meta?.keys ?? {});
-      for (const { event, state: next } of edges) {
-        if (event.type !== "KEY" || documented.includes(event.key)) continue;
-        ignored++;
-        expect(serializeBehaviour(next), `${String(state.value)} ${event.key}`).toBe(
-          serializeBehaviour(state),
-        );
+    for (const { machine } of checked) {
+      for (const { state, edges } of adjacencyList(machine)) {
+        const documented = Object.keys(machine.root.states[String(state.value)]!.meta?.keys ?? {});
+        for (const { event, state: next } of edges) {
+          if (event.type !== "KEY" || documented.includes(event.key)) continue;
+          ignored++;
+          expect(serializeBehaviour(next), `${String(state.value)} ${event.key}`).toBe(
+            serializeBehaviour(state),
+          );
+        }
       }
     }
-    expect(ignored).toBeGreaterThan(1000);
+    expect(ignored).toBeGreaterThan(2000);
   });
 });
