@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal } from "../../../firmware/journal/index.js";
 import { runConsoleTerminal } from "../../../tools/terminal/console-terminal.js";
+import { RIG_SUPERVISOR } from "../../../tools/terminal/rig-terminal.js";
 import { useTempDirs } from "../../support/temp-dir.js";
 
 const tempDir = useTempDirs();
@@ -30,7 +31,7 @@ let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
 describe("the console terminal (npm start): statechart + app + rig + host simulator", () => {
-  it("boots to idle, takes a keyed sale paid by a swipe, prints both copies, and leaves it in the journal", async () => {
+  it("boots to idle, takes a keyed sale paid by a swipe, prints both copies, then voids it under the supervisor's password", async () => {
     const dir = tempDir();
     const c = fakeConsole();
     const ended = new Promise<void>((resolve) => {
@@ -49,16 +50,33 @@ describe("the console terminal (npm start): statechart + app + rig + host simula
     c.type("s");
     at = await c.waitFor(/\[approved\]/, at);
     at = await c.waitFor(/\[printing\][\s\S]*\[idle\]/, at);
+    // Void needs the supervisor: user 00 and the rig's password, typed masked.
+    c.type("m");
+    at = await c.waitFor(/\[mainMenu\]/, at);
+    c.type("2");
+    at = await c.waitFor(/\[authUser\]/, at);
+    c.type("00\r");
+    at = await c.waitFor(/\[authPassword\]/, at);
+    c.type(`${RIG_SUPERVISOR.password}\r`);
+    at = await c.waitFor(/\[originalStan\]/, at);
+    c.type("2\r");
+    at = await c.waitFor(/\[amountEntry\][\s\S]*撤销/, at);
+    c.type("1234\r");
+    at = await c.waitFor(/\[presentCard\]/, at);
+    c.type("s");
+    at = await c.waitFor(/\[approved\]/, at);
+    await c.waitFor(/\[idle\]/, at);
     stop?.();
     await running;
 
     const journal = Journal.open(`${dir}/data/journal.db`);
     try {
-      const sale = journal.last()!;
+      const sale = journal.query({ type: "sale" })[0]!;
+      expect(journal.last()).toMatchObject({ type: "void", amount: 1234, status: "approved" });
       expect(sale).toMatchObject({
         type: "sale",
         amount: 1234,
-        status: "approved",
+        status: "voided",
         entryMode: "swipe",
         copiesPrinted: 2,
       });
@@ -68,6 +86,7 @@ describe("the console terminal (npm start): statechart + app + rig + host simula
       journal.close();
     }
     expect(c.text()).not.toContain("6222021000000000014");
+    expect(c.text()).not.toContain(RIG_SUPERVISOR.password);
   });
 
   it("cancel at the card prompt returns to idle without touching the host", async () => {
