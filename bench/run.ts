@@ -6,6 +6,7 @@ import { resultTable } from "./measure.js";
 import { benchNfc } from "./nfc.js";
 import { benchPrinter } from "./printer.js";
 import type { BenchResult } from "./result.js";
+import { benchTerminal } from "./terminal.js";
 
 /** `npm run bench`: every benchmark in turn, each printing its own table. */
 const suites: [string, () => Promise<BenchResult[]>][] = [
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ["NFC: APDU round trip through PN532 framing at 115200 baud", () => benchNfc()],
   ["Receipt printer: bytes and time per slip", () => benchPrinter()],
   ["EMV: terminal-side time per transaction against the virtual cards", () => benchEmv()],
+  ["Terminal application: cold boot, terminal-side time per sale, resident memory", () => benchTerminal()],
 ];
 
 for (const [title, run] of suites) {
