@@ -5,18 +5,27 @@ import { FramingError } from "./framing-error.js";
 export const LENGTH_PREFIX_BYTES = 2;
 export const MAX_LENGTH_PREFIXED = 0xffff;
 
-/** Prepends the 2-byte length. Refuses empty payloads (the decoder treats length 0 as lost sync) and > max. */
-export function encodeLengthPrefixed(payload: Uint8Array, maxFrameLength = MAX_LENGTH_PREFIXED): Buffer {
-  const max = Math.min(maxFrameLength, MAX_LENGTH_PREFIXED);
+/** Prefix widths in use: 2 bytes (CUP POS on TCP), 4 bytes (links whose frames can pass 64 KB, e.g. ECR). */
+export type PrefixBytes = 2 | 4;
+
+const MAX_FOR: Readonly<Record<PrefixBytes, number>> = { 2: MAX_LENGTH_PREFIXED, 4: 0xffff_ffff };
+
+/** Prepends the big-endian length. Refuses empty payloads (the decoder treats length 0 as lost sync) and > max. */
+export function encodeLengthPrefixed(
+  payload: Uint8Array,
+  maxFrameLength = MAX_LENGTH_PREFIXED,
+  prefixBytes: PrefixBytes = LENGTH_PREFIX_BYTES,
+): Buffer {
+  const max = Math.min(maxFrameLength, MAX_FOR[prefixBytes]);
   if (payload.length === 0) throw new FramingError("empty frame cannot be sent", { path: "length prefix" });
   if (payload.length > max) {
     throw new FramingError(`frame of ${payload.length} bytes exceeds the maximum ${max}`, {
       path: "length prefix",
     });
   }
-  const out = Buffer.alloc(LENGTH_PREFIX_BYTES + payload.length);
-  out.writeUInt16BE(payload.length, 0);
-  out.set(payload, LENGTH_PREFIX_BYTES);
+  const out = Buffer.alloc(prefixBytes + payload.length);
+  out.writeUIntBE(payload.length, 0, prefixBytes);
+  out.set(payload, prefixBytes);
   return out;
 }
 
@@ -31,8 +40,10 @@ export class LengthPrefixError extends FramingError {
 }
 
 export interface LengthPrefixDecoderOptions {
-  /** Largest body accepted, 1..65535; default 65535. A bigger header means the stream lost sync. */
+  /** Largest body accepted, 1..65535 (2-byte prefix); default the prefix's maximum. A bigger header means the stream lost sync. */
   maxFrameLength?: number;
+  /** Width of the big-endian length (default 2). */
+  prefixBytes?: PrefixBytes;
 }
 
 /**
@@ -45,14 +56,22 @@ export interface LengthPrefixDecoderOptions {
 export class LengthPrefixDecoder {
   private readonly queue = new ByteQueue();
   private readonly maxFrameLength: number;
+  private readonly prefixBytes: PrefixBytes;
   /** Stream offset of the first queued byte, for error messages. */
   private consumed = 0;
   private failure: FramingError | undefined;
 
   constructor(options: LengthPrefixDecoderOptions = {}) {
-    const max = options.maxFrameLength ?? MAX_LENGTH_PREFIXED;
-    if (!Number.isInteger(max) || max < 1 || max > MAX_LENGTH_PREFIXED) {
-      throw new FramingError(`maxFrameLength must be 1..${MAX_LENGTH_PREFIXED}, got ${max}`, {
+    this.prefixBytes = options.prefixBytes ?? LENGTH_PREFIX_BYTES;
+    const limit = MAX_FOR[this.prefixBytes];
+    if (limit === undefined) {
+      throw new FramingError(`prefixBytes must be 2 or 4, got ${options.prefixBytes}`, {
+        path: "prefixBytes",
+      });
+    }
+    const max = options.maxFrameLength ?? limit;
+    if (!Number.isInteger(max) || max < 1 || max > limit) {
+      throw new FramingError(`maxFrameLength must be 1..${limit}, got ${max}`, {
         path: "maxFrameLength",
       });
     }
@@ -73,17 +92,19 @@ export class LengthPrefixDecoder {
     }
     this.queue.push(chunk);
     const frames: Buffer[] = [];
-    while (this.queue.length >= LENGTH_PREFIX_BYTES) {
-      const length = (this.queue.at(0) << 8) | this.queue.at(1);
+    const width = this.prefixBytes;
+    while (this.queue.length >= width) {
+      let length = 0;
+      for (let i = 0; i < width; i++) length = length * 256 + this.queue.at(i);
       if (length === 0 || length > this.maxFrameLength) {
         const reason =
           length === 0 ? "zero length" : `length ${length} exceeds the maximum ${this.maxFrameLength}`;
         this.failure = new LengthPrefixError(reason, { offset: this.consumed, frames });
         throw this.failure;
       }
-      const total = LENGTH_PREFIX_BYTES + length;
+      const total = width + length;
       if (this.queue.length < total) break;
-      frames.push(this.queue.copy(LENGTH_PREFIX_BYTES, total));
+      frames.push(this.queue.copy(width, total));
       this.queue.skip(total);
       this.consumed += total;
     }
