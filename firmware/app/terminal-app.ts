@@ -148,6 +148,7 @@ export class TerminalApp {
     this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
     this.payments = new PaymentFlow({
       risk: this.risk,
+      velocity: settings.limits.velocity,
       session: this.session,
       reversals: this.reversals,
       journal: this.journal,

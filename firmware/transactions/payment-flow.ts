@@ -68,6 +68,8 @@ export interface PaymentFlowOptions {
   fallbackAllowed: boolean;
   /** Per-card velocity, checked once the card is read (firmware/risk). */
   risk?: Pick<RiskPolicy, "check">;
+  /** The velocity limit the policy applies (0 approvals = off): bounds the journal look-up. */
+  velocity?: { maxPerCard: number; windowMinutes: number };
   /** Test seam: called right after the write-ahead row is committed, before the request leaves. */
   beforeSend?: (record: TransactionRecord) => void;
 }
@@ -118,16 +120,26 @@ export class PaymentFlow {
    */
   private checkCardVelocity(type: TransactionType, amount: number, card: CardRead): void {
     const { risk, journal } = this.options;
-    if (!risk || !card.maskedPan) return;
+    const velocity = this.options.velocity;
+    if (!risk || !velocity || velocity.maxPerCard === 0 || !card.maskedPan) return;
+    if (type !== "sale" && type !== "preauth") return;
+    // Only the window's approvals on this card's last 4 (indexed), newest first, as many as the limit needs.
     const now = this.options.chip.clock();
-    const since = new Date(now.getTime() - 86_400_000);
     const cardRecent = journal
-      .query({ status: ["approved", "voided"], type: ["sale", "preauth"], from: since })
+      .query({
+        last4: card.maskedPan.slice(-4),
+        status: ["approved", "voided"],
+        type: ["sale", "preauth"],
+        from: new Date(now.getTime() - velocity.windowMinutes * 60_000),
+        newestFirst: true,
+        limit: velocity.maxPerCard * 4,
+      })
       .filter((r) => r.maskedPan === card.maskedPan)
       .map((r) => new Date(r.createdAt));
+    // The amount and daily limits were checked before the card was asked for; only velocity is new here.
     const decision = risk.check(
       { type, amount, cardKey: card.maskedPan },
-      { todayApprovedAmount: journal.dailyTotals(now.toISOString().slice(0, 10)).amount, cardRecent },
+      { todayApprovedAmount: 0, cardRecent },
     );
     if (decision.kind === "refuse" && decision.code === "velocity") {
       throw new TransactionError("refused", decision.zh, decision.en);
