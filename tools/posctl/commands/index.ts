@@ -2,11 +2,14 @@ import type { Command } from "commander";
 import { registerAdmin } from "./admin.js";
 import { registerCrypto } from "./crypto.js";
 import { registerDemo } from "./demo.js";
+import { registerDiag } from "./diag.js";
 import { registerEcr } from "./ecr.js";
 import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerJournal } from "./journal.js";
+import { registerKeys } from "./keys.js";
+import { registerProvision } from "./provision.js";
 import { registerRig } from "./rig.js";
 import { registerTerminal } from "./terminal.js";
 import { registerTlv } from "./tlv.js";
@@ -24,4 +27,7 @@ export function registerCommands(program: Command): void {
   registerEcr(program);
   registerAdmin(program);
   registerJournal(program);
+  registerKeys(program);
+  registerProvision(program);
+  registerDiag(program);
 }
