@@ -1,10 +1,12 @@
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
+import { runBoardTerminal } from "../../terminal/board-terminal.js";
 import { runConsoleTerminal } from "../../terminal/console-terminal.js";
 import { action, UsageError } from "../cli-error.js";
 import { untilSignal } from "../until-signal.js";
 
 interface TerminalStartOptions {
+  config?: string;
   dir?: string;
   plain?: boolean;
   ecrTcp?: string;
@@ -31,7 +33,10 @@ export function registerTerminal(
   const terminal = program.command("terminal").description("the terminal application");
   terminal
     .command("start")
-    .description("boot the terminal on the rig against the host simulator and drive it from this console")
+    .description(
+      "boot the terminal and drive it from this console: on the rig against the host simulator, or on a board with --config",
+    )
+    .option("--config <file>", "a board's terminal config (real device paths and host); without it: the rig")
     .option(
       "--dir <dir>",
       "keep the journal, keys, config, slips and log here across runs (default: a temp dir)",
@@ -44,6 +49,16 @@ export function registerTerminal(
     .action(
       action(async (options: TerminalStartOptions) => {
         const ended = new Promise<void>((resolve) => io.stdin.once("end", () => resolve()));
+        if (options.config) {
+          await runBoardTerminal({
+            configPath: options.config,
+            input: io.stdin,
+            output: io.stdout,
+            ...(options.plain ? { mode: "plain" as const } : {}),
+            until: Promise.race([untilSignal(io.signals), ended]),
+          });
+          return;
+        }
         const { log, dir } = await runConsoleTerminal({
           input: io.stdin,
           output: io.stdout,
