@@ -6,6 +6,7 @@ import { registerDiag } from "./diag.js";
 import { registerEcr } from "./ecr.js";
 import { registerEmv } from "./emv.js";
 import { registerHost } from "./host.js";
+import { registerImage } from "./image.js";
 import { registerIso8583 } from "./iso8583.js";
 import { registerJournal } from "./journal.js";
 import { registerKeys } from "./keys.js";
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
   registerEcr(program);
   registerAdmin(program);
   registerJournal(program);
+  registerImage(program);
   registerKeys(program);
   registerProvision(program);
   registerDiag(program);
