@@ -1,5 +1,6 @@
 import { benchCrypto } from "./crypto.js";
 import { benchEmv } from "./emv.js";
+import { benchFlash } from "./flash.js";
 import { benchHostSim } from "./host-sim.js";
 import { benchIso8583 } from "./iso8583.js";
 import { resultTable } from "./measure.js";
@@ -17,6 +18,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ["Receipt printer: bytes and time per slip", () => benchPrinter()],
   ["EMV: terminal-side time per transaction against the virtual cards", () => benchEmv()],
   ["Terminal application: cold boot, terminal-side time per sale, resident memory", () => benchTerminal()],
+  ["Flash: protocol overhead and throughput vs 115200 8N1", () => benchFlash()],
 ];
 
 for (const [title, run] of suites) {

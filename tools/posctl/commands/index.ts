@@ -5,6 +5,7 @@ import { registerDemo } from "./demo.js";
 import { registerDiag } from "./diag.js";
 import { registerEcr } from "./ecr.js";
 import { registerEmv } from "./emv.js";
+import { registerFlash } from "./flash.js";
 import { registerHost } from "./host.js";
 import { registerImage } from "./image.js";
 import { registerIso8583 } from "./iso8583.js";
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
   registerAdmin(program);
   registerJournal(program);
   registerImage(program);
+  registerFlash(program);
   registerKeys(program);
   registerProvision(program);
   registerDiag(program);
