@@ -1,4 +1,8 @@
 import { z } from "zod";
+
+// The config is parsed once at boot: zod's schema compiler would cost more than it saves (bench/terminal.ts).
+z.config({ jitless: true });
+
 import { adminSettingsSchema } from "../admin/permissions.js";
 import { UNIONPAY_DEFAULTS } from "../emv/shared/terminal-config.js";
 import {

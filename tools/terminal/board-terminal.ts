@@ -8,6 +8,7 @@ import { terminalServices } from "../../firmware/app/terminal-services.js";
 import { loadTerminalSettings } from "../../firmware/config/index.js";
 import { createTerminalMachine } from "../../firmware/terminal/index.js";
 import { bindUi, ConsoleUi } from "../../firmware/ui/index.js";
+import { markHealthy } from "../../firmware/update/index.js";
 import { CapkStore } from "../../protocol/emv/index.js";
 import { LOG_REDACT } from "./rig-terminal.js";
 
@@ -48,6 +49,16 @@ export async function runBoardTerminal(options: BoardTerminalOptions): Promise<v
   await app.startEcr();
   const actor = createActor(createTerminalMachine(terminalServices(app)));
   const unbind = bindUi(actor, ui, ui);
+  // Reaching idle is what makes a freshly updated slot healthy (A/B update: otherwise it rolls back).
+  const updateDir = join(settings.storage.dir, "update");
+  const healthy = actor.subscribe((snapshot) => {
+    if (snapshot.value !== "idle") return;
+    healthy.unsubscribe();
+    if (existsSync(join(updateDir, "boot.json"))) {
+      const slot = markHealthy(updateDir);
+      log.info({ slot }, "firmware slot marked healthy");
+    }
+  });
   actor.start();
   try {
     await Promise.race([interrupted, options.until]);
