@@ -77,7 +77,12 @@ describe("posctl terminal start --config: the board path (real serial ports by p
 
     const journal = Journal.open(join(storage, "journal.db"));
     try {
-      expect(journal.last()).toMatchObject({ type: "sale", amount: 2500, status: "approved", copiesPrinted: 2 });
+      expect(journal.last()).toMatchObject({
+        type: "sale",
+        amount: 2500,
+        status: "approved",
+        copiesPrinted: 2,
+      });
     } finally {
       journal.close();
     }
