@@ -24,7 +24,8 @@ function documented(heading: string): [string, string][] {
   expect(start).toBeGreaterThanOrEqual(0);
   const next = DOC.indexOf("\n## ", start + 3);
   const section = DOC.slice(start, next < 0 ? undefined : next);
-  return [...section.matchAll(/^\| `([A-Za-z0-9]+)` \| ([a-z-]+) \|/gm)].map((m) => [m[1]!, m[2]!]);
+  // Cells may be padded (the formatter aligns the tables).
+  return [...section.matchAll(/^\| `([A-Za-z0-9]+)` +\| ([a-z-]+) +\|/gm)].map((m) => [m[1]!, m[2]!]);
 }
 
 /** RFC 4180 parse (quoted fields, doubled quotes, CRLF). */
