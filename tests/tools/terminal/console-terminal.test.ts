@@ -30,20 +30,20 @@ function fakeConsole() {
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
+/** The terminal at a fake console in plain mode, in a fresh data dir; `stop()` ends it. */
+function startConsole() {
+  const dir = tempDir();
+  const c = fakeConsole();
+  const ended = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const running = runConsoleTerminal({ input: c.input, output: c.output, dir, mode: "plain", until: ended });
+  return { dir, c, running };
+}
+
 describe("the console terminal (npm start): statechart + app + rig + host simulator", () => {
   it("boots to idle, takes a keyed sale paid by a swipe, prints both copies, then voids it under the supervisor's password", async () => {
-    const dir = tempDir();
-    const c = fakeConsole();
-    const ended = new Promise<void>((resolve) => {
-      stop = resolve;
-    });
-    const running = runConsoleTerminal({
-      input: c.input,
-      output: c.output,
-      dir,
-      mode: "plain",
-      until: ended,
-    });
+    const { dir, c, running } = startConsole();
     let at = await c.waitFor(/\[idle\]/);
     c.type("1234\r");
     at = await c.waitFor(/\[presentCard\][\s\S]*¥12\.34/, at);
@@ -90,18 +90,7 @@ describe("the console terminal (npm start): statechart + app + rig + host simula
   });
 
   it("cancel at the card prompt returns to idle without touching the host", async () => {
-    const dir = tempDir();
-    const c = fakeConsole();
-    const ended = new Promise<void>((resolve) => {
-      stop = resolve;
-    });
-    const running = runConsoleTerminal({
-      input: c.input,
-      output: c.output,
-      dir,
-      mode: "plain",
-      until: ended,
-    });
+    const { dir, c, running } = startConsole();
     let at = await c.waitFor(/\[idle\]/);
     c.type("500\r");
     at = await c.waitFor(/\[presentCard\]/, at);
