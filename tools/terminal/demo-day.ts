@@ -99,19 +99,27 @@ export async function runDemoDay(options: DemoOptions = {}): Promise<DemoSummary
       present: (() => void | Promise<void>) | undefined,
       original?: { stan?: string },
     ): Promise<PaymentResult> => {
-      let card: CardInput | undefined;
-      if (present) {
-        const waiting = app.waitForCard(signal());
-        await present();
-        card = await waiting;
+      const attempt = async (): Promise<PaymentResult> => {
+        let card: CardInput | undefined;
+        if (present) {
+          const waiting = app.waitForCard(signal());
+          await present();
+          card = await waiting;
+        }
+        return app.pay({
+          type,
+          amount,
+          signal: signal(),
+          ...(card ? { card } : {}),
+          ...(original ? { original } : {}),
+        });
+      };
+      let result = await attempt();
+      if (result.retry === "tap") {
+        // "Present the card again" (it left the field mid-read): the cardholder taps once more.
+        rig.remove();
+        result = await attempt();
       }
-      const result = await app.pay({
-        type,
-        amount,
-        signal: signal(),
-        ...(card ? { card } : {}),
-        ...(original ? { original } : {}),
-      });
       if (result.journalId !== undefined && result.status === "approved" && type !== "balance") {
         const printed = await app.printSlip(result.journalId);
         if (!printed.ok) throw new Error(`slip of ${name} not printed: ${printed.en}`);

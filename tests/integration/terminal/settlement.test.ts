@@ -33,9 +33,14 @@ async function mixedDay(day: Day): Promise<void> {
   const { t } = day;
   const swiped = row(t, await pay(t, { amount: 1234, card: swipe("cup-magstripe") }));
   const inserted = row(t, await pay(t, { amount: 8800, card: insert("cup-debit") }));
-  await pay(t, { amount: 60_000, card: tap("cup-debit") });
-  await pay(t, { amount: 3900, card: scan(QR_CODE) });
-  await pay(t, { amount: 500, card: swipe("cup-credit") });
+  for (const [amount, card] of [
+    [60_000, tap("cup-debit")],
+    [3900, scan(QR_CODE)],
+    [500, swipe("cup-credit")],
+  ] as const) {
+    const result = await pay(t, { amount, card });
+    expect(result.status, `${amount}: ${result.en}`).toBe("approved");
+  }
   expect((await pay(t, { amount: 1500, card: swipe("cup-declined") })).status).toBe("declined");
   expect((await pay(t, { type: "void", amount: 0, original: { stan: swiped.stan } })).status).toBe(
     "approved",

@@ -121,20 +121,28 @@ export interface PayOptions {
   original?: PaymentRequest["original"];
 }
 
-/** One transaction: card presented, pay, card taken away again. */
+/**
+ * One transaction: card presented, pay, card taken away again. A contactless read the kernel asks to
+ * repeat ("present the card again": the card left the field too soon, which a loaded machine can cause)
+ * is tapped once more, as a cardholder would.
+ */
 export async function pay(t: RigTerminal, options: PayOptions): Promise<PaymentResult> {
-  const card = options.card ? await present(t, options.card) : undefined;
-  try {
-    return await t.app.pay({
-      type: options.type ?? "sale",
-      amount: options.amount ?? 0,
-      signal: signal(),
-      ...(card ? { card } : {}),
-      ...(options.original ? { original: options.original } : {}),
-    });
-  } finally {
-    await removeCard(t);
-  }
+  const attempt = async (): Promise<PaymentResult> => {
+    const card = options.card ? await present(t, options.card) : undefined;
+    try {
+      return await t.app.pay({
+        type: options.type ?? "sale",
+        amount: options.amount ?? 0,
+        signal: signal(),
+        ...(card ? { card } : {}),
+        ...(options.original ? { original: options.original } : {}),
+      });
+    } finally {
+      await removeCard(t);
+    }
+  };
+  const first = await attempt();
+  return first.retry === "tap" ? attempt() : first;
 }
 
 export async function removeCard(t: RigTerminal): Promise<void> {
