@@ -54,12 +54,7 @@ export function buildSettlementSlip(data: SettlementSlipData, options: ReceiptOp
   if (en) w.text("SETTLEMENT", { align: "center" });
   for (const line of options.headerLines ?? []) w.text(line, { align: "center" });
   w.rule();
-  w.text(`${w.label("商户名称", "MERCHANT NAME")}:`);
-  w.text(options.merchantName);
-  if (en && options.merchantNameEn) w.text(options.merchantNameEn);
-  w.field("商户编号", "MERCHANT NO.", data.merchantId);
-  w.field("终端编号", "TERMINAL NO.", data.terminalId);
-  w.field("操作员号", "OPERATOR", data.operator);
+  w.merchant(options, data);
   w.field("批次号", "BATCH NO.", data.batch);
   w.field(
     "日期/时间",

@@ -52,6 +52,19 @@ export class SlipWriter {
     return this.pair(this.label(cn, en), value, style);
   }
 
+  /** The merchant block every slip opens with: name (and English name), merchant, terminal, operator. */
+  merchant(
+    names: { merchantName: string; merchantNameEn?: string },
+    ids: { merchantId: string; terminalId: string; operator: string },
+  ): this {
+    this.text(`${this.label("商户名称", "MERCHANT NAME")}:`);
+    this.text(names.merchantName);
+    if (this.english && names.merchantNameEn) this.text(names.merchantNameEn);
+    this.field("商户编号", "MERCHANT NO.", ids.merchantId);
+    this.field("终端编号", "TERMINAL NO.", ids.terminalId);
+    return this.field("操作员号", "OPERATOR", ids.operator);
+  }
+
   rule(char = "-"): this {
     this.elements.push({ kind: "text", text: char.repeat(this.columns) });
     return this;

@@ -55,12 +55,7 @@ export function buildTransactionSlip(
   w.rule();
 
   // Merchant block.
-  w.text(`${w.label("商户名称", "MERCHANT NAME")}:`);
-  w.text(options.merchantName);
-  if (en && options.merchantNameEn) w.text(options.merchantNameEn);
-  w.field("商户编号", "MERCHANT NO.", record.merchantId);
-  w.field("终端编号", "TERMINAL NO.", record.terminalId);
-  w.field("操作员号", "OPERATOR", record.operator);
+  w.merchant(options, record);
   w.rule();
 
   // Card and transaction block.

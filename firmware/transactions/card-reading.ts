@@ -4,7 +4,12 @@ import type { ContactlessReader } from "../../drivers/nfc/contactless-reader.js"
 import type { PinPad } from "../../drivers/pinpad/index.js";
 import type { CapkStore } from "../../protocol/emv/index.js";
 import { maskPan } from "../../protocol/pan-mask.js";
-import { type ContactOutcome, type RandomSource, runContactTransaction } from "../emv/contact/index.js";
+import {
+  type ContactOutcome,
+  cryptoRandom,
+  type RandomSource,
+  runContactTransaction,
+} from "../emv/contact/index.js";
 import {
   type ContactlessTerminal,
   combinationsFromConfig,
@@ -247,8 +252,7 @@ export function buildEntryPoint(context: ChipContext): EntryPoint {
     terminal: contactlessTerminal(context.config),
     capks: context.capks,
     clock: context.clock,
-    unpredictableNumber: (n: number) =>
-      context.random?.bytes(n) ?? Buffer.from(crypto.getRandomValues(new Uint8Array(n))),
+    unpredictableNumber: (n: number) => (context.random ?? cryptoRandom).bytes(n),
   };
   const kernels = new Map<number, Kernel>([
     [7, createQpbocKernel(deps)],

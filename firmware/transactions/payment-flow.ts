@@ -70,8 +70,6 @@ export interface PaymentFlowOptions {
   risk?: Pick<RiskPolicy, "check">;
   /** The velocity limit the policy applies (0 approvals = off): bounds the journal look-up. */
   velocity?: { maxPerCard: number; windowMinutes: number };
-  /** Test seam: called right after the write-ahead row is committed, before the request leaves. */
-  beforeSend?: (record: TransactionRecord) => void;
 }
 
 const text = (zh: string, en: string) => ({ zh, en });
@@ -354,7 +352,6 @@ export class PaymentFlow {
     if (card.offline) return this.offline(row, card);
     const sealed = session.seal(message);
     const record = journal.insert(row);
-    this.options.beforeSend?.(record);
     log.info(
       { stan, type: request.type, entryMode: card.entryMode, amount, maskedPan: card.maskedPan },
       "request",
