@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { FINANCIAL_TRANSACTIONS, MANAGEMENT_TRANSACTIONS } from "../../protocol/iso8583/cup/transactions.js";
+import { tmsConfigSchema } from "./tms-config.js";
 
 /**
  * Everything the host simulator reads from data: its config file, card files and scenario files.
@@ -189,6 +190,8 @@ export const hostSimConfigSchema = z.strictObject({
   completionTolerance: z.number().min(0).max(1).default(0.15),
   /** Largest frame body accepted; a bigger length prefix closes the connection. */
   maxFrameLength: z.number().int().min(64).max(65535).default(8192),
+  /** TMS downloads (parameters, CAPKs, AIDs, black list): tms-config.ts; defaults when absent. */
+  tms: tmsConfigSchema.optional(),
   cards: z.array(cardProfileSchema).optional(),
   /** Card file (paths in a config file are relative to it). */
   cardsFile: z.string().min(1).optional(),

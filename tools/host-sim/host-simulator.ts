@@ -25,6 +25,7 @@ import { type InstantSettlementRecord, InstantSettlements } from "./instant-sett
 import { Ledger, type LedgerEntry } from "./ledger.js";
 import { type Outcome, Processor } from "./processor.js";
 import { type SettlementRecord, TerminalRegistry } from "./terminals.js";
+import { attachTms, type TmsHost, type TmsLogEntry } from "./tms.js";
 import { TxLog } from "./tx-log.js";
 
 /** PEM material for TLS; mutual TLS when `clientCa` is given (clients must present a certificate it signed). */
@@ -88,6 +89,7 @@ export class HostSimulator {
   private readonly ctx: HostContext;
   private readonly behaviours: Behaviours;
   private readonly processor: Processor;
+  private readonly tms: TmsHost;
   private readonly tls: HostTlsOptions | undefined;
   private readonly maxFrameLength: number;
   private server: Server | undefined;
@@ -148,7 +150,13 @@ export class HostSimulator {
       nextAuthCode: () => this.authCode(),
       uploads: [],
     };
+    this.tms = attachTms(this.ctx, config.tms);
     this.processor = new Processor(this.ctx, this.behaviours);
+  }
+
+  /** TMS messages answered (parameters, CAPK, AID, black-list downloads), for one terminal or all. */
+  tmsLog(terminalId?: string): TmsLogEntry[] {
+    return this.tms.log(terminalId);
   }
 
   /** Starts listening (default 127.0.0.1, port 0 = any free port); resolves with the bound address. */
