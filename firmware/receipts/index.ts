@@ -2,6 +2,10 @@
 export { formatAmount, formatRmb } from "./amount.js";
 export { buildDetailReport, type DetailTotals, detailTotals } from "./detail-report.js";
 export {
+  buildInstantSettlementSlip,
+  type InstantSettlementSlipData,
+} from "./instant-settlement-slip.js";
+export {
   COPY_NAMES,
   COPY_TITLES,
   type CopyName,

@@ -14,6 +14,7 @@ import { renderReceiptText } from "../../protocol/escpos/render.js";
 import { type NotReadyReason, notReadyReason } from "../../protocol/escpos/status.js";
 import type { TransactionRecord } from "../journal/transaction-record.js";
 import { buildDetailReport } from "./detail-report.js";
+import { buildInstantSettlementSlip, type InstantSettlementSlipData } from "./instant-settlement-slip.js";
 import { COPY_NAMES, type CopyName } from "./labels.js";
 import { type ReceiptOptions, validateReceiptOptions } from "./receipt-options.js";
 import { buildSettlementSlip, type SettlementSlipData } from "./settlement-slip.js";
@@ -156,6 +157,14 @@ export class SlipPrinter {
   ): Promise<{ jobId: string; text: string }> {
     const document = buildSettlementSlip(data, this.options);
     return this.printReport(document, `settlement ${data.batch}`, signal);
+  }
+
+  /** 实时到账查询单: one copy, returned as text. */
+  async printInstantSettlement(
+    data: InstantSettlementSlipData,
+    signal?: AbortSignal,
+  ): Promise<{ jobId: string; text: string }> {
+    return this.printReport(buildInstantSettlementSlip(data, this.options), "instant settlement", signal);
   }
 
   /** 交易明细 of the given records. */

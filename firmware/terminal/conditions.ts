@@ -27,6 +27,7 @@ export const CONDITION_NAMES = [
   "hasJournalEntry",
   "userIdValid",
   "passwordComplete",
+  "passwordTyped",
   "authFromManagement",
   "authFromPreauthMenu",
 ] as const;
@@ -58,6 +59,8 @@ export function terminalConditions(services: TerminalServices): Conditions {
     userIdValid: (c) => c.entry.length === USER_ID_DIGITS,
     /** A password shorter than the policy allows cannot verify: do not spend a lockout attempt on it. */
     passwordComplete: (c) => c.passwordLength >= MIN_PASSWORD_DIGITS,
+    /** A new password: any length goes to the admin module, whose rules (6 to 12 digits) answer it. */
+    passwordTyped: (c) => c.passwordLength > 0,
     authFromManagement: (c) =>
       c.auth !== undefined && AUTHORIZED_STEPS[c.auth.step].menu === "managementMenu",
     authFromPreauthMenu: (c) => c.auth !== undefined && AUTHORIZED_STEPS[c.auth.step].menu === "preauthMenu",

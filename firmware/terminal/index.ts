@@ -13,7 +13,14 @@ export {
   typeUserIdDigit,
   USER_ID_DIGITS,
 } from "./digit-entry.js";
-export { PASSWORD_MAX_DIGITS, PasswordEntries, PasswordEntry } from "./password-entry.js";
+export { changeOwnPassword, type PasswordChanger } from "./password-change.js";
+export {
+  CHANGE_SLOTS,
+  PASSWORD_MAX_DIGITS,
+  PasswordEntries,
+  PasswordEntry,
+  type PasswordSlot,
+} from "./password-entry.js";
 export {
   SCREEN_PLACEHOLDERS,
   type ScreenMeta,
@@ -24,6 +31,7 @@ export {
   ADMIN_FUNCTION_NAMES,
   AUTH_REFUSALS,
   MESSAGES,
+  PASSWORD_CHANGE_REFUSALS,
   SCREENS,
   type TerminalStateName,
   TRANSACTION_NAMES,

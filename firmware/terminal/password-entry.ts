@@ -51,15 +51,27 @@ export class PasswordEntry {
   }
 }
 
-/** The password entry of each running terminal (one actor system each); gone with the system. */
-export class PasswordEntries {
-  private readonly bySystem = new WeakMap<object, PasswordEntry>();
+/**
+ * Which password a field holds: the role check's, or one of the three a password change asks for (the
+ * current one, the new one, the new one again).
+ */
+export type PasswordSlot = "auth" | "current" | "next" | "repeat";
+export const CHANGE_SLOTS = ["current", "next", "repeat"] as const satisfies readonly PasswordSlot[];
 
-  of(system: object): PasswordEntry {
-    let entry = this.bySystem.get(system);
+/** The password entries of each running terminal (one actor system each); gone with the system. */
+export class PasswordEntries {
+  private readonly bySystem = new WeakMap<object, Map<PasswordSlot, PasswordEntry>>();
+
+  of(system: object, slot: PasswordSlot = "auth"): PasswordEntry {
+    let slots = this.bySystem.get(system);
+    if (!slots) {
+      slots = new Map();
+      this.bySystem.set(system, slots);
+    }
+    let entry = slots.get(slot);
     if (!entry) {
       entry = new PasswordEntry();
-      this.bySystem.set(system, entry);
+      slots.set(slot, entry);
     }
     return entry;
   }

@@ -5,7 +5,13 @@
 import type { AdminFunction } from "../admin/permissions.js";
 import type { TransactionType } from "../journal/transaction-record.js";
 import type { StateMeta } from "./screen-meta.js";
-import { type AuthorizationRefusal, type BilingualText, DIGIT_KEYS, type Key } from "./terminal-services.js";
+import {
+  type AuthorizationRefusal,
+  type BilingualText,
+  DIGIT_KEYS,
+  type Key,
+  type PasswordChangeRefusal,
+} from "./terminal-services.js";
 
 const t = (zh: string, en: string): BilingualText => ({ zh, en });
 
@@ -48,6 +54,16 @@ export const AUTH_REFUSALS: Record<AuthorizationRefusal, BilingualText> = {
   forbidden: t("无权限", "Not permitted"),
 };
 
+/** What a refused password change says (the admin module's rules: 6 to 12 digits, not the old one). */
+export const PASSWORD_CHANGE_REFUSALS: Record<PasswordChangeRefusal, BilingualText> = {
+  "unknown-user": t("操作员不存在", "Unknown user number"),
+  "wrong-password": t("原密码错误", "Wrong current password"),
+  locked: t("已锁定 请稍后再试", "Locked: try later"),
+  "weak-password": t("新密码须为6至12位数字", "The new password must be 6 to 12 digits"),
+  "same-password": t("新密码不能与原密码相同", "The new password must differ from the current one"),
+  mismatch: t("两次输入的新密码不一致", "The new passwords do not match"),
+};
+
 /** Fixed texts the chart puts into `message` itself (service results bring their own). */
 export const MESSAGES = {
   signedOut: t("已签退", "Signed out"),
@@ -62,6 +78,9 @@ export const MESSAGES = {
   signOutError: t("签退失败：通讯错误", "Sign-out failed: communication error"),
   downloadError: t("参数下载失败：通讯错误", "Parameter download failed: communication error"),
   authorizeError: t("授权失败：系统故障", "Authorization failed: system fault"),
+  instantQueryError: t("到账查询失败：通讯错误", "D0 query failed: communication error"),
+  passwordChanged: t("密码修改成功", "Password changed"),
+  passwordChangeError: t("修改密码失败：系统故障", "Password change failed: system fault"),
 } as const;
 
 function digits(does: string): Partial<Record<Key, string>> {
@@ -80,6 +99,17 @@ const acknowledge = (back: string): Partial<Record<Key, string>> => ({
 const wait = (title: BilingualText, line: BilingualText): StateMeta => ({
   screen: { title, lines: [line] },
   keys: {},
+});
+
+/** One of the password change's masked fields: asterisks only, digits never on the screen. */
+const passwordField = (prompt: BilingualText, enter: string): StateMeta => ({
+  screen: { title: t("修改密码", "Change password"), lines: [prompt, t("{password}", "{password}")] },
+  keys: {
+    ...digits("type a digit of the password (shown as *)"),
+    clear: "delete the last digit",
+    enter,
+    cancel: "abandon the change, back to the management menu",
+  },
 });
 
 export const SCREENS = {
@@ -164,6 +194,8 @@ export const SCREENS = {
         t("4 重打印最后一笔", "4 Reprint last"),
         t("5 按凭证号重打印", "5 Reprint by trace no."),
         t("6 参数下载", "6 Parameter download"),
+        t("7 D0 到账查询", "7 Instant settlement"),
+        t("8 修改密码", "8 Change password"),
       ],
     },
     keys: {
@@ -173,6 +205,8 @@ export const SCREENS = {
       "4": "reprint the last slip",
       "5": "reprint a slip by trace number",
       "6": "download parameters",
+      "7": "query the D0 (instant settlement) funds and balance",
+      "8": "change a user's own password",
       cancel: "back to idle (to the sign-in screen when not signed in)",
     },
   },
@@ -378,6 +412,44 @@ export const SCREENS = {
   authRefused: {
     screen: { title: t("授权失败", "Not authorized"), lines: [t("{message}", "{message}")] },
     keys: acknowledge("the menu the function was chosen from"),
+  },
+  instantQuerying: wait(t("D0 到账查询", "Instant settlement"), t("正在查询，请稍候…", "Asking the host…")),
+  instantSummary: {
+    screen: {
+      title: t("D0 到账查询", "Instant settlement"),
+      lines: [t("{message}", "{message}"), t("确认 打印  取消 返回", "Enter print, Cancel back")],
+    },
+    keys: { enter: "print the D0 slip", cancel: "back to the management menu" },
+  },
+  instantPrinting: wait(t("D0 到账查询", "Instant settlement"), t("正在打印…", "Printing…")),
+  passwordUser: {
+    screen: {
+      title: t("修改密码", "Change password"),
+      lines: [t("请输入操作员号：", "User number:"), t("{entry}", "{entry}")],
+    },
+    keys: {
+      ...digits("type a digit of the user number"),
+      clear: "delete the last digit",
+      enter: "confirm the user number (2 digits)",
+      cancel: "back to the management menu",
+    },
+  },
+  passwordCurrent: passwordField(
+    t("请输入原密码：", "Current password:"),
+    "submit the current password (6 to 12 digits)",
+  ),
+  passwordNew: passwordField(
+    t("请输入新密码：", "New password:"),
+    "submit the new password (at least one digit)",
+  ),
+  passwordRepeat: passwordField(
+    t("请再次输入新密码：", "New password again:"),
+    "submit the repeat (at least one digit)",
+  ),
+  changingPassword: wait(t("修改密码", "Change password"), t("正在修改密码…", "Changing the password…")),
+  passwordResult: {
+    screen: { title: t("修改密码", "Change password"), lines: [t("{message}", "{message}")] },
+    keys: acknowledge("the management menu"),
   },
   tampered: {
     screen: {

@@ -69,6 +69,8 @@ export interface TerminalContext {
   auth: AuthorizationInProgress | undefined;
   /** How many password digits are typed: the screen's asterisks. The digits live in PasswordEntry. */
   passwordLength: number;
+  /** The user number of a password change in progress (not a secret); its digits are in PasswordEntries. */
+  passwordChangeUser: string | undefined;
 }
 
 /** The transaction part of the context, as it is when the terminal returns to idle. */
@@ -84,6 +86,7 @@ export const EMPTY_TRANSACTION = {
   printJob: undefined,
   auth: undefined,
   passwordLength: 0,
+  passwordChangeUser: undefined,
 } as const satisfies Partial<TerminalContext>;
 
 export function initialTerminalContext(): TerminalContext {

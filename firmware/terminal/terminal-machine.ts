@@ -23,7 +23,7 @@ import {
   typeFieldDigit,
   typeUserIdDigit,
 } from "./digit-entry.js";
-import { PASSWORD_MAX_DIGITS, PasswordEntries } from "./password-entry.js";
+import { CHANGE_SLOTS, PASSWORD_MAX_DIGITS, PasswordEntries, type PasswordSlot } from "./password-entry.js";
 import type { StateMeta } from "./screen-meta.js";
 import { MESSAGES, SCREENS } from "./screens.js";
 import {
@@ -42,7 +42,9 @@ import {
   type CardEntry,
   DIGIT_KEYS,
   type DigitKey,
+  type InstantSettlementResult,
   type Key,
+  type PasswordChangeResult,
   type PrintResult,
   type RiskDecision,
   type TerminalServices,
@@ -187,6 +189,23 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
       ),
       settle: fromPromise(() => services.settle()),
       downloadParameters: fromPromise(() => services.downloadParameters()),
+      queryInstantSettlement: fromPromise<InstantSettlementResult>(({ signal }) =>
+        services.queryInstantSettlement(signal),
+      ),
+      printInstantSettlement: fromPromise<PrintResult>(() => services.printInstantSettlement()),
+      changePassword: fromPromise<PasswordChangeResult, { userId: string }>(async ({ input, system }) => {
+        // The only copies of the three passwords from here on; zeroed whatever the outcome.
+        const [current, next, repeat] = CHANGE_SLOTS.map((slot) => passwords.of(system, slot).take()) as [
+          Buffer,
+          Buffer,
+          Buffer,
+        ];
+        try {
+          return await services.changePassword({ userId: input.userId, current, next, repeat });
+        } finally {
+          for (const password of [current, next, repeat]) password.fill(0);
+        }
+      }),
       authorize: fromPromise<AuthorizationResult, { fn: AdminFunction; userId: string }>(
         async ({ input, system }) => {
           // The only copy of the digits from here on; zeroed whatever the outcome, once it is known.
@@ -286,6 +305,26 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
       uncountPasswordDigit: assign({
         passwordLength: ({ context }) => Math.max(context.passwordLength - 1, 0),
       }),
+      beginPasswordChange: assign({
+        entry: "",
+        passwordLength: 0,
+        passwordChangeUser: undefined,
+        message: undefined,
+      }),
+      commitPasswordUser: assign({ passwordChangeUser: ({ context }) => context.entry, entry: "" }),
+      endPasswordChange: assign({ entry: "", passwordLength: 0, passwordChangeUser: undefined }),
+      resetPasswordCount: assign({ passwordLength: 0 }),
+      startSlot: ({ system }, params: { slot: PasswordSlot }) => passwords.of(system, params.slot).wipe(),
+      typeSlot: ({ event, system }, params: { slot: PasswordSlot }) => {
+        if (event.type === "KEY" && isDigit(event.key)) passwords.of(system, params.slot).type(event.key);
+      },
+      eraseSlot: ({ system }, params: { slot: PasswordSlot }) => passwords.of(system, params.slot).erase(),
+      // Enter moves on to the next field (the last one to `changingPassword`, which takes all three);
+      // every other way out of a field zeroes all three here.
+      wipeChangeUnlessSubmitted: ({ event, system }) => {
+        if (event.type === "KEY" && event.key === "enter") return;
+        for (const slot of CHANGE_SLOTS) passwords.of(system, slot).wipe();
+      },
       // Enter hands the digits to `authorizing`, which takes them; every other way out zeroes them here.
       wipePasswordUnlessSubmitted: ({ event, system }) => {
         if (!(event.type === "KEY" && event.key === "enter")) passwords.of(system).wipe();
@@ -702,6 +741,8 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
               { guard: press(["5"]), target: "reprintStan", actions: "clearEntry" },
             ]),
             ...restricted(["6"], [], "download", [{ guard: press(["6"]), target: "downloading" }]),
+            { guard: press(["7"]), target: "instantQuerying" },
+            { guard: press(["8"]), target: "passwordUser", actions: "beginPasswordChange" },
             ...home(["cancel"]),
           ],
         },
@@ -781,6 +822,141 @@ export function createTerminalMachine(services: TerminalServices, options: Termi
       },
       managementNotice: {
         meta: SCREENS.managementNotice,
+        on: { KEY: [{ guard: press(["enter", "cancel"]), target: "managementMenu" }] },
+      },
+      instantQuerying: {
+        meta: SCREENS.instantQuerying,
+        invoke: {
+          id: "queryInstantSettlement",
+          src: "queryInstantSettlement",
+          onDone: [
+            {
+              guard: ({ event }) => event.output.ok && event.output.enabled,
+              target: "instantSummary",
+              actions: assign({ message: ({ event }) => textOf(event.output) }),
+            },
+            // Refused, or a merchant without D0: say so on the management notice.
+            { target: "managementNotice", actions: assign({ message: ({ event }) => textOf(event.output) }) },
+          ],
+          onError: { target: "managementNotice", actions: assign({ message: MESSAGES.instantQueryError }) },
+        },
+      },
+      instantSummary: {
+        meta: SCREENS.instantSummary,
+        on: {
+          KEY: [
+            { guard: press(["enter"]), target: "instantPrinting" },
+            { guard: press(["cancel"]), target: "managementMenu" },
+          ],
+        },
+      },
+      instantPrinting: {
+        meta: SCREENS.instantPrinting,
+        invoke: {
+          id: "printInstantSettlement",
+          src: "printInstantSettlement",
+          onDone: [
+            { guard: ({ event }) => event.output.ok, target: "managementMenu" },
+            {
+              target: "managementNotice",
+              actions: assign({
+                message: ({ event }) => (event.output.ok ? undefined : textOf(event.output)),
+              }),
+            },
+          ],
+          onError: { target: "managementNotice", actions: assign({ message: MESSAGES.printerError }) },
+        },
+      },
+      passwordUser: {
+        meta: SCREENS.passwordUser,
+        on: {
+          KEY: [
+            { guard: press(DIGITS), actions: "typeUserId" },
+            { guard: press(["clear"]), actions: { type: "deleteDigit", params: { buffer: "entry" } } },
+            {
+              guard: press(["enter"], ["userIdValid"]),
+              target: "passwordCurrent",
+              actions: "commitPasswordUser",
+            },
+            { guard: press(["cancel"]), target: "managementMenu", actions: "endPasswordChange" },
+          ],
+        },
+      },
+      passwordCurrent: {
+        meta: SCREENS.passwordCurrent,
+        entry: ["resetPasswordCount", { type: "startSlot", params: { slot: "current" } }],
+        exit: "wipeChangeUnlessSubmitted",
+        on: {
+          KEY: [
+            {
+              guard: press(DIGITS),
+              actions: [{ type: "typeSlot", params: { slot: "current" } }, "countPasswordDigit"],
+            },
+            {
+              guard: press(["clear"]),
+              actions: [{ type: "eraseSlot", params: { slot: "current" } }, "uncountPasswordDigit"],
+            },
+            { guard: press(["enter"], ["passwordComplete"]), target: "passwordNew" },
+            { guard: press(["cancel"]), target: "managementMenu", actions: "endPasswordChange" },
+          ],
+        },
+      },
+      passwordNew: {
+        meta: SCREENS.passwordNew,
+        entry: ["resetPasswordCount", { type: "startSlot", params: { slot: "next" } }],
+        exit: "wipeChangeUnlessSubmitted",
+        on: {
+          KEY: [
+            {
+              guard: press(DIGITS),
+              actions: [{ type: "typeSlot", params: { slot: "next" } }, "countPasswordDigit"],
+            },
+            {
+              guard: press(["clear"]),
+              actions: [{ type: "eraseSlot", params: { slot: "next" } }, "uncountPasswordDigit"],
+            },
+            { guard: press(["enter"], ["passwordTyped"]), target: "passwordRepeat" },
+            { guard: press(["cancel"]), target: "managementMenu", actions: "endPasswordChange" },
+          ],
+        },
+      },
+      passwordRepeat: {
+        meta: SCREENS.passwordRepeat,
+        entry: ["resetPasswordCount", { type: "startSlot", params: { slot: "repeat" } }],
+        exit: "wipeChangeUnlessSubmitted",
+        on: {
+          KEY: [
+            {
+              guard: press(DIGITS),
+              actions: [{ type: "typeSlot", params: { slot: "repeat" } }, "countPasswordDigit"],
+            },
+            {
+              guard: press(["clear"]),
+              actions: [{ type: "eraseSlot", params: { slot: "repeat" } }, "uncountPasswordDigit"],
+            },
+            { guard: press(["enter"], ["passwordTyped"]), target: "changingPassword" },
+            { guard: press(["cancel"]), target: "managementMenu", actions: "endPasswordChange" },
+          ],
+        },
+      },
+      changingPassword: {
+        meta: SCREENS.changingPassword,
+        invoke: {
+          id: "changePassword",
+          src: "changePassword",
+          input: ({ context }) => ({ userId: context.passwordChangeUser ?? "" }),
+          onDone: {
+            target: "passwordResult",
+            actions: [assign({ message: ({ event }) => textOf(event.output) }), "endPasswordChange"],
+          },
+          onError: {
+            target: "passwordResult",
+            actions: [assign({ message: MESSAGES.passwordChangeError }), "endPasswordChange"],
+          },
+        },
+      },
+      passwordResult: {
+        meta: SCREENS.passwordResult,
         on: { KEY: [{ guard: press(["enter", "cancel"]), target: "managementMenu" }] },
       },
       authUser: {

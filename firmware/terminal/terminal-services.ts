@@ -106,6 +106,34 @@ export type AuthorizationResult =
   | { ok: true; userId: string }
   | ({ ok: false; reason: AuthorizationRefusal } & BilingualText);
 
+/** The D0 (实时到账) query as the chart sees it: `enabled` false when the merchant has no D0. */
+export type InstantSettlementResult =
+  | ({ ok: true; enabled: boolean } & BilingualText)
+  | ({ ok: false } & BilingualText);
+
+/** Why a password change was refused: UserStore's reasons, and the repeat not matching the new one. */
+export type PasswordChangeRefusal =
+  | "unknown-user"
+  | "wrong-password"
+  | "locked"
+  | "weak-password"
+  | "same-password"
+  | "mismatch";
+
+/**
+ * A user changing their own password on the terminal. The three Buffers are the typed digits as ASCII; the
+ * chart zeroes them as soon as the promise settles: the services must not keep them (or a copy).
+ */
+export interface PasswordChangeRequest {
+  userId: string;
+  current: Buffer;
+  next: Buffer;
+  repeat: Buffer;
+}
+export type PasswordChangeResult =
+  | ({ ok: true } & BilingualText)
+  | ({ ok: false; reason: PasswordChangeRefusal } & BilingualText);
+
 export interface TerminalFeatures {
   void: boolean;
   refund: boolean;
@@ -137,6 +165,12 @@ export interface TerminalServices {
   needsAuthorization(fn: AdminFunction): boolean;
   /** Checks the user and password for `fn` (UserStore.authorize); refusals are results, not rejections. */
   authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;
+  /** Asks the host for the D0 funds and balance and keeps the answer for `printInstantSettlement`. */
+  queryInstantSettlement(signal: AbortSignal): Promise<InstantSettlementResult>;
+  /** Prints the slip of the last D0 answer. */
+  printInstantSettlement(): Promise<PrintResult>;
+  /** Checks the repeat, then UserStore.changePassword; refusals are results, not rejections. */
+  changePassword(request: PasswordChangeRequest): Promise<PasswordChangeResult>;
   tamperDetected?: never; // tamper arrives as an event (TAMPER), not a service call
   features: TerminalFeatures;
 }

@@ -155,6 +155,24 @@ export class AcquirerSession {
     return { request, response: message, reply, macValid };
   }
 
+  /** An unMAC'd 08xx query (D0 funds, firmware/instant-settlement): sent as built, answer read as is. */
+  async query(
+    request: Iso8583Message,
+    signal?: AbortSignal,
+  ): Promise<{ response: Iso8583Message; reply: HostReply }> {
+    const { link, identity } = this.options;
+    const stan = request.fields[11] ?? "";
+    const { message, header } = await link.exchange(
+      pack(cupSpec, request),
+      { mti: responseMtiOf(request.mti), stan, terminalId: identity.terminalId },
+      signal,
+    );
+    const reply = readHostReply(message);
+    if (reply.info.reSignIn) this.reSignInRequired = true;
+    this.noteHeader(header.processingRequirement);
+    return { response: message, reply };
+  }
+
   private noteHeader(requirement: number): void {
     if (requirement === ProcessingRequirement.ReSignIn) this.reSignInRequired = true;
     else if (requirement !== ProcessingRequirement.None) this.pendingRequirement = requirement;

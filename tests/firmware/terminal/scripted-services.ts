@@ -8,6 +8,10 @@ import type {
   AuthorizationRequest,
   AuthorizationResult,
   CardEntry,
+  InstantSettlementResult,
+  PasswordChangeRequest,
+  PasswordChangeResult,
+  PrintResult,
   RiskDecision,
   TerminalFeatures,
   TerminalServices,
@@ -24,7 +28,10 @@ export type AsyncService =
   | "printSlip"
   | "settle"
   | "downloadParameters"
-  | "authorize";
+  | "authorize"
+  | "queryInstantSettlement"
+  | "printInstantSettlement"
+  | "changePassword";
 
 interface Pending {
   resolve(value: unknown): void;
@@ -56,6 +63,10 @@ export class ScriptedServices implements TerminalServices {
   readonly signals: AbortSignal[] = [];
   /** Every password Buffer authorize was given, as given (the chart zeroes them after). */
   readonly passwords: Buffer[] = [];
+  /** Every [current, new, repeat] changePassword was given, as given (the chart zeroes them after). */
+  readonly changes: Buffer[][] = [];
+  /** The digits of each change as they arrived, before the chart zeroed them. */
+  readonly changeDigits: { current: string; next: string; repeat: string }[] = [];
   private readonly pending = new Map<AsyncService, Pending>();
 
   constructor(
@@ -132,6 +143,21 @@ export class ScriptedServices implements TerminalServices {
     this.passwords.push(request.password);
     // The recorded call leaves the password out: it is observed through `passwords`.
     return this.defer<AuthorizationResult>("authorize", [{ fn: request.fn, userId: request.userId }]);
+  };
+  queryInstantSettlement = (signal: AbortSignal): Promise<InstantSettlementResult> => {
+    this.signals.push(signal);
+    return this.defer<InstantSettlementResult>("queryInstantSettlement", []);
+  };
+  printInstantSettlement = () => this.defer<PrintResult>("printInstantSettlement", []);
+  changePassword = (request: PasswordChangeRequest): Promise<PasswordChangeResult> => {
+    this.changes.push([request.current, request.next, request.repeat]);
+    this.changeDigits.push({
+      current: request.current.toString("ascii"),
+      next: request.next.toString("ascii"),
+      repeat: request.repeat.toString("ascii"),
+    });
+    // The recorded call leaves the passwords out: they are observed through `changes`.
+    return this.defer<PasswordChangeResult>("changePassword", [{ userId: request.userId }]);
   };
   lastJournalId = () => this.profile.lastJournalId;
   findByStan = (stan: string) => this.profile.journal[stan];

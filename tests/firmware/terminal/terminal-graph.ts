@@ -19,6 +19,7 @@ import {
   DEFAULT_APPROVED_DISPLAY_MS,
   DEFAULT_CARD_TIMEOUT_MS,
   KEYS,
+  PASSWORD_CHANGE_REFUSALS,
   type StateMeta,
   type TerminalContext,
   type TerminalMachine,
@@ -90,6 +91,24 @@ export const OUTCOMES: Record<string, ({ output: unknown } | { error: Error })[]
     { output: { ok: false, ...t("参数下载失败", "Download failed") } },
     failure("host unreachable"),
   ],
+  queryInstantSettlement: [
+    { output: { ok: true, enabled: true, ...t("可用余额 ¥19.88", "Balance CNY 19.88") } },
+    { output: { ok: true, enabled: false, ...t("本商户未开通实时到账", "D0 not enabled") } },
+    { output: { ok: false, ...t("到账查询失败", "D0 query refused") } },
+    failure("host unreachable"),
+  ],
+  printInstantSettlement: [
+    { output: { ok: true } },
+    { output: { ok: false, paperOut: true, ...t("缺纸", "Paper out") } },
+    failure("printer gone"),
+  ],
+  changePassword: [
+    { output: { ok: true, ...t("密码修改成功", "Password changed") } },
+    ...Object.entries(PASSWORD_CHANGE_REFUSALS).map(([reason, text]) => ({
+      output: { ok: false, reason, ...text },
+    })),
+    failure("user file unreadable"),
+  ],
   authorize: [
     { output: { ok: true, userId: "00" } },
     ...Object.entries(AUTH_REFUSALS).map(([reason, text]) => ({ output: { ok: false, reason, ...text } })),
@@ -141,6 +160,10 @@ const DIGITS_WHILE: Record<string, (context: TerminalContext) => boolean> = {
   reprintStan: (c) => c.entry.length < 2,
   authUser: (c) => c.entry.length < 2,
   authPassword: (c) => c.passwordLength < 6,
+  passwordUser: (c) => c.entry.length < 2,
+  passwordCurrent: (c) => c.passwordLength < 6,
+  passwordNew: (c) => c.passwordLength < 6,
+  passwordRepeat: (c) => c.passwordLength < 6,
 };
 
 export function stateNodeOf(machine: TerminalMachine, name: string) {
@@ -283,6 +306,12 @@ export async function walkPath(
           else services.reject(id as AsyncService, event.error);
         }
         await flush();
+        if (id === "changePassword") {
+          // The chart zeroed all three passwords it handed over, whatever the outcome.
+          for (const password of services.changes.at(-1) ?? []) {
+            expect(password.every((byte) => byte === 0)).toBe(true);
+          }
+        }
         if (id === "authorize") {
           // The chart zeroed the password it handed over, whatever the outcome.
           const password = services.passwords.at(-1);

@@ -27,14 +27,14 @@ describe("terminal chart: every path generated from the chart, replayed on a rea
     const states = Object.keys(generated[0]!.machine.root.states).sort();
     // Every state has a screen of its own and every screen belongs to a state.
     expect(states).toEqual(Object.keys(SCREENS).sort());
-    expect(states).toHaveLength(43);
+    expect(states).toHaveLength(52);
     const counts = Object.fromEntries(generated.map((g) => [g.name, g.paths.length]));
     // One path per distinct behaviour (state + the context its guards read).
     expect(counts.full).toBeGreaterThan(400);
     expect(counts.bare).toBeGreaterThan(80);
-    // Unrestricted, the chart is the one before the role checks: the same paths.
-    expect(counts.full).toBe(454);
-    expect(counts.bare).toBe(101);
+    // Unrestricted, the chart is the one before the role checks (with the D0 query and password change).
+    expect(counts.full).toBe(574);
+    expect(counts.bare).toBe(181);
     expect(counts.guarded).toBeGreaterThan(counts.full!);
     const reached = new Set(generated.flatMap((g) => g.paths.map((p) => String(p.state.value))));
     expect([...reached].sort()).toEqual(states);
@@ -44,6 +44,12 @@ describe("terminal chart: every path generated from the chart, replayed on a rea
     expect(reachedIn("full").has("tipEntry")).toBe(true);
     expect(reachedIn("bare").has("featureDisabled")).toBe(true);
     expect(reachedIn("bare").has("noTransaction")).toBe(true);
+    // The D0 query and the password change need no role: every profile reaches all their screens.
+    const added = ["instantQuerying", "instantSummary", "instantPrinting", "passwordUser", "passwordCurrent"];
+    for (const name of [...added, "passwordNew", "passwordRepeat", "changingPassword", "passwordResult"]) {
+      for (const profile of ["full", "bare", "guarded"])
+        expect(reachedIn(profile).has(name), name).toBe(true);
+    }
     // The role check is reached only where the services restrict a function.
     for (const name of ["authUser", "authPassword", "authorizing", "authRefused"]) {
       expect(reachedIn("guarded").has(name), name).toBe(true);
