@@ -53,6 +53,7 @@ export class AbecsPinPad implements PinPad {
   readonly session: PinPadSession;
   private readonly device: string;
   private opened = false;
+  private readonly tamperListeners = new Set<() => void>();
 
   constructor(private readonly options: AbecsPinPadOptions) {
     this.device = options.device ?? "pinpad";
@@ -62,6 +63,9 @@ export class AbecsPinPad implements PinPad {
       onReopen: async (exchange) => {
         if (!this.opened) return;
         this.check(await exchange(openCommand()), "OPN");
+      },
+      onTamper: () => {
+        for (const listener of this.tamperListeners) listener();
       },
     };
     for (const key of ["clock", "trace", "ackTimeoutMs", "responseTimeoutMs", "canTimeoutMs"] as const) {
@@ -119,6 +123,12 @@ export class AbecsPinPad implements PinPad {
 
   cancel(): Promise<void> {
     return this.session.cancel();
+  }
+
+  /** Calls `listener` each time the pad reports tamper (unsolicited TMP); returns the unsubscribe. */
+  onTamper(listener: () => void): () => void {
+    this.tamperListeners.add(listener);
+    return () => this.tamperListeners.delete(listener);
   }
 
   async info(): Promise<PinPadInfo> {

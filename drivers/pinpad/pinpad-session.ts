@@ -1,4 +1,5 @@
 import { decodeNotification } from "../../protocol/pinpad/commands/notification.js";
+import { isTamperEvent } from "../../protocol/pinpad/commands/tamper.js";
 import { ACK, CAN, EOT, NAK } from "../../protocol/pinpad/control.js";
 import { encodeFrame } from "../../protocol/pinpad/frame.js";
 import { PinPadFrameDecoder } from "../../protocol/pinpad/frame-decoder.js";
@@ -24,7 +25,7 @@ import type { ByteLink, LinkOpener } from "../link/byte-link.js";
 export type PinPadTraceEvent =
   | { direction: "out"; kind: "command"; command: string; attempt: number; bytes: number }
   | { direction: "out"; kind: "nak" | "can" }
-  | { direction: "in"; kind: "ack" | "nak" | "eot" | "notification" }
+  | { direction: "in"; kind: "ack" | "nak" | "eot" | "notification" | "tamper" }
   | { direction: "in"; kind: "response"; command: string; status: number; bytes: number }
   | { direction: "in"; kind: "corrupt"; reason: string }
   | { direction: "in"; kind: "skipped"; bytes: number }
@@ -57,6 +58,8 @@ export interface PinPadSessionOptions {
   maxAttempts?: number;
   /** Runs on the new link after a reopen, before the command that triggered it (e.g. OPN). */
   onReopen?: (exchange: Exchange) => Promise<void>;
+  /** The pad reported tamper (an unsolicited TMP frame, at any time): its keys are already gone. */
+  onTamper?: () => void;
 }
 
 export interface ExchangeOptions {
@@ -73,6 +76,7 @@ type Inbound =
   | { kind: "ack" | "nak" | "eot" }
   | { kind: "response"; response: PinPadResponse; bytes: number }
   | { kind: "notification"; lines: [string, string] }
+  | { kind: "tamper" }
   | { kind: "corrupt"; reason: string }
   | { kind: "malformed"; error: Error };
 
@@ -267,6 +271,7 @@ export class PinPadSession {
     try {
       const response = decodeResponse(data);
       if (response.id === "NTM") return { kind: "notification", lines: decodeNotification(response) };
+      if (isTamperEvent(response)) return { kind: "tamper" };
       return { kind: "response", response, bytes: data.length };
     } catch (error) {
       return { kind: "malformed", error: error as Error };
@@ -274,6 +279,16 @@ export class PinPadSession {
   }
 
   private deliver(item: Inbound): void {
+    if (item.kind === "tamper") {
+      // Out of band: never an answer to the command in flight, so it never enters the inbox.
+      this.trace({ direction: "in", kind: "tamper" });
+      try {
+        this.options.onTamper?.();
+      } catch {
+        // The listener's failure must not break the conversation.
+      }
+      return;
+    }
     if (item.kind === "corrupt") {
       this.counters.corruptFrames++;
       this.trace({ direction: "in", kind: "corrupt", reason: item.reason });

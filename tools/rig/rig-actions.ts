@@ -51,6 +51,8 @@ export const rigActionSchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("simInserted") }),
   z.strictObject({ action: z.literal("dropPdp") }),
   z.strictObject({ action: z.literal("rebootModem") }),
+  z.strictObject({ action: z.literal("tamper") }),
+  z.strictObject({ action: z.literal("rekeyPinPad") }),
   z.strictObject({
     action: z.literal("pressKey"),
     key: z.string().regex(/^[a-z]{1,16}$/, "must be a key name"),

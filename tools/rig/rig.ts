@@ -329,6 +329,18 @@ export class Rig {
     this.modem.reboot();
   }
 
+  /** The PIN pad's tamper switch trips: it erases its keys and reports TMP to the terminal at once. */
+  tamper(): void {
+    this.pinpad.tamper();
+  }
+
+  /** Key injection into the PIN pad after a tamper: the rig's test TMK (and DUKPT set) loaded again. */
+  rekeyPinPad(): void {
+    const defaults = defaultPinPadOptions();
+    this.pinpad.rekey(defaults.masterKeys ?? {}, defaults.dukpt ?? []);
+    for (const key of Object.values(defaults.masterKeys ?? {})) key.fill(0);
+  }
+
   /** A key on the terminal's keypad board is pressed and released. */
   pressKey(key: string): void {
     const pin = (RIG_KEY_PINS as Record<string, string>)[key];

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { pino } from "pino";
 import { createActor } from "xstate";
+import { bindSecurityEvents } from "../../firmware/app/tamper-response.js";
 import { TerminalApp } from "../../firmware/app/terminal-app.js";
 import { terminalServices } from "../../firmware/app/terminal-services.js";
 import { loadTerminalSettings } from "../../firmware/config/index.js";
@@ -60,10 +61,12 @@ export async function runBoardTerminal(options: BoardTerminalOptions): Promise<v
     }
   });
   actor.start();
+  const unbindSecurity = bindSecurityEvents(app.tamper, actor);
   try {
     await Promise.race([interrupted, options.until]);
   } finally {
     unbind();
+    unbindSecurity();
     actor.stop();
     ui.close();
     await app.close();

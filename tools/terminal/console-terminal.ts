@@ -1,6 +1,7 @@
 import { emitKeypressEvents } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { createActor } from "xstate";
+import { bindSecurityEvents } from "../../firmware/app/tamper-response.js";
 import { terminalServices } from "../../firmware/app/terminal-services.js";
 import { createTerminalMachine } from "../../firmware/terminal/index.js";
 import { bindUi, ConsoleUi, type Screen, type ScreenView } from "../../firmware/ui/index.js";
@@ -121,11 +122,13 @@ export async function runConsoleTerminal(
   const actor = createActor(createTerminalMachine(terminalServices(app)));
   const unbind = bindUi(actor, screen, ui);
   actor.start();
+  const unbindSecurity = bindSecurityEvents(app.tamper, actor);
   try {
     await Promise.race([stopped, options.until ?? new Promise<void>(() => {})]);
   } finally {
     options.input.off("keypress", onHand);
     unbind();
+    unbindSecurity();
     actor.stop();
     ui.close();
     await terminal.stop(options.dir ? { keepDir: true } : {});

@@ -46,6 +46,17 @@ export class PadKeyStore {
     for (const set of options.dukpt ?? []) this.loadDukpt(set);
   }
 
+  /** Key injection: a master key into its index (copied in; the old one zeroed). */
+  loadMasterKey(index: number, key: Buffer): void {
+    this.masterKeys.get(index)?.fill(0);
+    this.masterKeys.set(index, Buffer.from(key));
+  }
+
+  /** True when no key of any kind is held (after a tamper erase). */
+  get isEmpty(): boolean {
+    return this.masterKeys.size === 0 && this.workingKeys.size === 0 && this.dukpt.size === 0;
+  }
+
   loadDukpt(set: DukptKeySet): void {
     this.dukpt.set(set.index, TdesDukptTerminal.loadInitialKey(set.ipek, set.ksn));
   }

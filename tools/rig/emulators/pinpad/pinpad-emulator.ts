@@ -17,6 +17,7 @@ import {
   PIN_MASK_CHARACTER,
 } from "../../../../protocol/pinpad/commands/notification.js";
 import { decodeCloseCommand } from "../../../../protocol/pinpad/commands/open-close.js";
+import { tamperEvent } from "../../../../protocol/pinpad/commands/tamper.js";
 import { ACK, CAN, EOT, NAK } from "../../../../protocol/pinpad/control.js";
 import { encodeFrame } from "../../../../protocol/pinpad/frame.js";
 import { PinPadFrameDecoder } from "../../../../protocol/pinpad/frame-decoder.js";
@@ -91,6 +92,7 @@ export class PinPadEmulator {
   private prompt: { cancelled: boolean } | undefined;
   private screen: [string, string] = ["", ""];
   private writing: Promise<void> = Promise.resolve();
+  private tamperLatched = false;
 
   constructor(options: PinPadEmulatorOptions = {}) {
     const storeOptions: ConstructorParameters<typeof PadKeyStore>[0] = {};
@@ -126,6 +128,30 @@ export class PinPadEmulator {
         if (this.link === link) this.detach();
       }),
     ];
+  }
+
+  /** True from a tamper until the pad is re-keyed. */
+  get tampered(): boolean {
+    return this.tamperLatched;
+  }
+
+  /**
+   * The tamper switch trips (case opened, mesh cut): the pad drops any PIN prompt, erases every key and
+   * reports at once with an unsolicited TMP frame; the latch repeats the report on each OPN until
+   * `rekey`, so a terminal whose link was down at the time still learns of it.
+   */
+  tamper(): void {
+    this.dropPrompt();
+    this.keys.zeroize();
+    this.tamperLatched = true;
+    this.respond(tamperEvent(), false);
+  }
+
+  /** Key injection after a tamper: master keys (and DUKPT sets) loaded again; the latch clears. */
+  rekey(masterKeys: Record<number, Buffer>, dukpt: readonly DukptKeySet[] = []): void {
+    for (const [index, key] of Object.entries(masterKeys)) this.keys.loadMasterKey(Number(index), key);
+    for (const set of dukpt) this.keys.loadDukpt(set);
+    this.tamperLatched = false;
   }
 
   /** Loses power: prompt dropped, session closed, volatile state cleared, link gone. Keys survive. */
@@ -235,6 +261,7 @@ export class PinPadEmulator {
       case "OPN":
         this.sessionOpen = true;
         this.screen = ["", ""];
+        if (this.tamperLatched) this.respond(tamperEvent(), false);
         return this.ok("OPN");
       case "CLO": {
         const { idle } = decodeCloseCommand(command);
