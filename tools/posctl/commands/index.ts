@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAdmin } from "./admin.js";
+import { registerBoard } from "./board.js";
 import { registerCrypto } from "./crypto.js";
 import { registerDemo } from "./demo.js";
 import { registerDiag } from "./diag.js";
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerProvision(program);
   registerDiag(program);
+  registerBoard(program);
 }
