@@ -89,6 +89,10 @@ export function decodeResponse(data: Buffer): PinPadResponse {
   const id = readId(data, "RSP_ID");
   checkId(id, "RSP_ID");
   const status = new FieldReader(data.subarray(3, 6), 3).numeric(`${id}.RSP_STAT`, 3);
+  // The rule encodeResponse applies: an error status ends the response (found by tests/fuzz).
+  if (status !== 0 && data.length > 6) {
+    throw new PinPadCodecError("an error response carries no data", { path: `${id}.RSP_STAT`, offset: 6 });
+  }
   return { id, status, blocks: decodeBlocks(data, 6, id) };
 }
 
