@@ -16,6 +16,7 @@ import { type CardInput, type CardInputMode, waitForCardInput } from "../card-en
 import { emvTerminalConfig, type TerminalSettings } from "../config/index.js";
 import { EcrServer, type EcrServerAddresses } from "../ecr/index.js";
 import type { RandomSource } from "../emv/contact/index.js";
+import { type InstantSettlementReport, queryInstantSettlement } from "../instant-settlement/index.js";
 import { Journal, type ReversalReasonCode, type TransactionRecord } from "../journal/index.js";
 import { FileSecureElement } from "../keys/file-secure-element.js";
 import { KeyStore } from "../keys/key-store.js";
@@ -27,6 +28,7 @@ import {
 } from "../receipts/index.js";
 import { RiskPolicy } from "../risk/index.js";
 import { type SettlementOutcome, SettlementService } from "../settlement/settlement-service.js";
+import { TerminalTms } from "../tms/index.js";
 import { AcquirerSession, type FlowLogger } from "../transactions/acquirer-session.js";
 import { AdviceQueue } from "../transactions/advice-queue.js";
 import { buildEntryPoint, type ChipContext } from "../transactions/card-reading.js";
@@ -34,6 +36,7 @@ import { PaymentFlow, type PaymentRequest, type PaymentResult } from "../transac
 import { ReversalQueue } from "../transactions/reversal-queue.js";
 import { TransactionError } from "../transactions/transaction-error.js";
 import { TerminalAppEcr } from "./ecr-terminal.js";
+import { SECURITY_EVENTS_FILE, TamperResponse } from "./tamper-response.js";
 import {
   closeDevices,
   createDevices,
@@ -84,6 +87,10 @@ export class TerminalApp {
   readonly risk: RiskPolicy;
   readonly slips: SlipPrinter | undefined;
   readonly link: AcquirerLink;
+  /** TMS downloads (parameters, CAPKs, AIDs, black list) and their files under the storage directory. */
+  readonly tms: TerminalTms;
+  /** Tamper state: erases keys on a tamper report and refuses sign-in/pay/settle until re-keyed. */
+  readonly tamper: TamperResponse;
   private readonly clock: () => Date;
   private closed = false;
   private ecrServer: EcrServer | undefined;
@@ -128,6 +135,14 @@ export class TerminalApp {
       log,
       ...(devices.pinpad ? { pinpad: devices.pinpad } : {}),
     });
+    this.tamper = new TamperResponse({
+      keys: this.keys,
+      session: this.session,
+      log,
+      eventsPath: join(dir, SECURITY_EVENTS_FILE),
+      clock: this.clock,
+    });
+    devices.pinpad?.onTamper(() => this.tamper.respond("pinpad"));
     this.reversals = new ReversalQueue({
       session: this.session,
       journal: this.journal,
@@ -146,6 +161,16 @@ export class TerminalApp {
       noSignatureLimit: settings.receipts.noSignatureLimit,
     };
     this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
+    this.tms = new TerminalTms({
+      dir,
+      link: this.session,
+      counters: this.journal,
+      capks: options.capks,
+      emv: emvConfig,
+      emvInput: settings.emv,
+      log,
+    });
+    this.tms.load();
     this.payments = new PaymentFlow({
       risk: this.risk,
       velocity: settings.limits.velocity,
@@ -158,6 +183,7 @@ export class TerminalApp {
       ...(devices.contact ? { contact: devices.contact } : {}),
       ...(devices.nfc ? { nfc: devices.nfc, entryPoint: buildEntryPoint(chip) } : {}),
       fallbackAllowed: settings.features.fallback,
+      screenCard: (card) => this.tms.screenCard(card),
     });
     this.settlement = new SettlementService({
       session: this.session,
@@ -232,6 +258,8 @@ export class TerminalApp {
         // The link is down: they go before the next online message.
       }
     }
+    const repeats = this.queueUnansweredRequests();
+    if (repeats > 0 && this.session.signedIn) await this.advices.flushRepeats(signal).catch(() => undefined);
     const problems = this.journal.integrityProblems();
     if (problems.length > 0) this.options.log.error({ problems }, "journal integrity check failed");
     // A settlement a power cut interrupted is finished now, from its persisted stage and upload flags.
@@ -252,10 +280,31 @@ export class TerminalApp {
     };
   }
 
+  /**
+   * Rows a power cut left pending without a reversal record: a refund (0220, not reversible) may or may
+   * not have reached the host, so it is queued to go again; a balance inquiry moved no money and fails.
+   * Returns how many requests wait to be repeated.
+   */
+  private queueUnansweredRequests(): number {
+    for (const row of this.journal.query({ status: "pending" })) {
+      if (row.reversal || row.advice !== "none") continue;
+      if (row.type === "refund") {
+        this.journal.update(row.id, { advice: "queued" });
+      } else if (row.type === "balance") {
+        this.journal.update(row.id, { status: "failed" });
+      }
+    }
+    return this.journal.queuedAdvices().filter((r) => r.status === "pending").length;
+  }
+
   /** Sign-in; then any reversal that could not go before it (its PAN may now go without field 2). */
   async signIn(signal?: AbortSignal): Promise<{ batch: string }> {
+    this.tamper.assertMayTrade("sign-in");
     const result = await this.session.signIn(signal);
     await this.reversals.flush(signal).catch(() => undefined);
+    await this.advices.flushRepeats(signal).catch(() => undefined);
+    // The host's 处理要求 (parameters, CAPKs, AIDs): downloaded now; a failure keeps the old files.
+    await this.tms.runPending(signal);
     return result;
   }
 
@@ -291,7 +340,7 @@ export class TerminalApp {
   }
 
   pay(request: PaymentRequest): Promise<PaymentResult> {
-    return this.payments.run(request);
+    return this.tamper.guard("pay", () => this.payments.run(request));
   }
 
   /**
@@ -311,7 +360,7 @@ export class TerminalApp {
   }
 
   settle(signal?: AbortSignal): Promise<SettlementOutcome> {
-    return this.settlement.settle(signal);
+    return this.tamper.guard("settle", () => this.settlement.settle(signal));
   }
 
   /**
@@ -373,6 +422,27 @@ export class TerminalApp {
       );
       return undefined;
     }
+  }
+
+  /** D0 (实时到账) funds and balance from the host, joined with the journal (firmware/instant-settlement). */
+  async queryInstantSettlement(signal?: AbortSignal, date?: string): Promise<InstantSettlementReport> {
+    // Without working keys there is no session to ask with: refused as a tampered terminal's sign-in is.
+    this.tamper.assertMayTrade("sign-in");
+    return queryInstantSettlement(this.session, this.journal, {
+      ...(signal ? { signal } : {}),
+      ...(date !== undefined ? { date } : {}),
+    });
+  }
+
+  /** 实时到账查询单: printed once; the text that went to paper, undefined without a printer. */
+  async printInstantSettlement(
+    report: InstantSettlementReport,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    if (!this.slips) return undefined;
+    const { terminalId, merchantId, operator } = this.settings.terminal;
+    const data = { terminalId, merchantId, operator, queriedAt: this.clock(), report };
+    return (await this.slips.printInstantSettlement(data, signal)).text;
   }
 
   /** Slips a power cut or a paper-out left unfinished. */

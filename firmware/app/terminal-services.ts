@@ -1,7 +1,8 @@
 import { AdminError } from "../admin/index.js";
 import type { CardInput } from "../card-entry/index.js";
+import { type InstantSettlementReport, instantSummaryText } from "../instant-settlement/index.js";
 import { feeSummary } from "../pricing/index.js";
-import { AUTH_REFUSALS, type AuthorizationRefusal } from "../terminal/index.js";
+import { AUTH_REFUSALS, type AuthorizationRefusal, changeOwnPassword } from "../terminal/index.js";
 import type { TerminalServices, TransactionOutcome } from "../terminal/terminal-services.js";
 import { TransactionError } from "../transactions/transaction-error.js";
 import type { TerminalApp } from "./terminal-app.js";
@@ -22,6 +23,8 @@ function failure(error: unknown): { zh: string; en: string } {
  */
 export function terminalServices(app: TerminalApp, clock: () => Date = () => new Date()): TerminalServices {
   const features = app.settings.features;
+  // The last D0 answer, for the slip the summary screen prints.
+  let instant: InstantSettlementReport | undefined;
   return {
     features: {
       void: features.void,
@@ -165,13 +168,31 @@ export function terminalServices(app: TerminalApp, clock: () => Date = () => new
     lastJournalId: () => app.journal.last()?.id,
     findByStan: (stan) => app.journal.findByStan(stan, app.journal.batch())?.id,
 
+    async queryInstantSettlement(signal) {
+      try {
+        instant = await app.queryInstantSettlement(signal);
+        return { ok: true, enabled: instant.summary.enabled, ...instantSummaryText(instant.summary) };
+      } catch (error) {
+        return { ok: false, ...failure(error) };
+      }
+    },
+
+    async printInstantSettlement() {
+      if (!instant) return { ok: false, paperOut: false, zh: "无查询结果", en: "Nothing queried yet" };
+      try {
+        await app.printInstantSettlement(instant);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, paperOut: false, ...failure(error) };
+      }
+    },
+
+    changePassword: (request) => changeOwnPassword(app.users, request),
+
     async downloadParameters() {
-      // TMS parameter, AID and CAPK downloads are their own capability (issue 8); this terminal says so.
-      return {
-        ok: false,
-        zh: "本终端暂不支持参数下载",
-        en: "Parameter download is not available on this terminal yet",
-      };
+      // Parameters, black list, CA public keys and AIDs from the TMS (firmware/tms); old files kept on failure.
+      const outcome = await app.tms.downloadAll();
+      return { ok: outcome.ok, zh: outcome.zh, en: outcome.en };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -46,6 +47,7 @@ const storeFileSchema = z.object({
     pik: slotRecordSchema.optional(),
     mak: slotRecordSchema.optional(),
     tdk: slotRecordSchema.optional(),
+    dek: slotRecordSchema.optional(),
   }),
   dukpt: dukptRecordSchema.optional(),
 });
@@ -72,6 +74,7 @@ export class KeyStore {
   constructor(
     dir: string,
     private readonly secureElement: SecureElement,
+    private readonly random: (size: number) => Buffer = randomBytes,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = join(dir, STORE_FILE);
@@ -86,8 +89,8 @@ export class KeyStore {
     if (expectedKcv && !verifyKeyCheckValue("tdes", tmk, expectedKcv, "zero-block")) {
       throw new KeyStoreError("check value does not match; key not loaded", "tmk");
     }
-    // A new TMK invalidates the working keys wrapped under the old one.
-    this.commit({ ...this.state, slots: { tmk: this.seal("tmk", tmk) } });
+    // A new TMK invalidates the working keys wrapped under the old one (the storage key is not under it).
+    this.commit({ ...this.state, slots: { tmk: this.seal("tmk", tmk), ...this.storageSlot() } });
     return this.status("tmk")!;
   }
 
@@ -166,7 +169,7 @@ export class KeyStore {
     const { keys } = splitSignInKeys(field62);
     const clear = this.withKey("tmk", "unwrap-working-keys", (tmk) => unwrapWorkingKeys(tmk, keys));
     try {
-      const slots: StoreFile["slots"] = { tmk: this.state.slots.tmk! };
+      const slots: StoreFile["slots"] = { tmk: this.state.slots.tmk!, ...this.storageSlot() };
       for (const [name, value] of clear) slots[name] = this.seal(name, value);
       this.commit({ ...this.state, slots });
     } finally {
@@ -212,6 +215,36 @@ export class KeyStore {
     return this.withKey("tdk", "encrypt-data", (tdk) => tdesEcbDecrypt(tdk, blocks));
   }
 
+  /**
+   * Enciphers data the terminal keeps at rest (the journal's PANs, 8-byte blocks, TDES-ECB) under its
+   * data-storage key: a random key made here on first use and sealed like the others. Unlike the session's
+   * TDK it outlives sign-ins and re-keying, so a void or reversal after a new sign-in still finds the
+   * PAN; only erase() (tamper, factory reset) destroys it. Returns the cipher and the key's check value.
+   */
+  encryptStoredData(blocks: Buffer): { cipher: Buffer; kcv: string } {
+    if (blocks.length === 0 || blocks.length % 8 !== 0) {
+      throw new KeyStoreError(`stored data must be whole 8-byte blocks, got ${blocks.length} bytes`, "dek");
+    }
+    if (!this.state.slots.dek) {
+      const key = this.random(16);
+      try {
+        this.commit({ ...this.state, slots: { ...this.state.slots, dek: this.seal("dek", key) } });
+      } finally {
+        key.fill(0);
+      }
+    }
+    const cipher = this.withKey("dek", "store-data", (dek) => tdesEcbEncrypt(dek, blocks));
+    return { cipher, kcv: this.state.slots.dek!.kcv };
+  }
+
+  /** Deciphers what `encryptStoredData` made; the caller owns the clear result and zeroises it. */
+  decryptStoredData(blocks: Buffer): Buffer {
+    if (blocks.length === 0 || blocks.length % 8 !== 0) {
+      throw new KeyStoreError(`stored data must be whole 8-byte blocks, got ${blocks.length} bytes`, "dek");
+    }
+    return this.withKey("dek", "store-data", (dek) => tdesEcbDecrypt(dek, blocks));
+  }
+
   has(slot: KeySlot): boolean {
     return this.state.slots[slot] !== undefined;
   }
@@ -234,10 +267,14 @@ export class KeyStore {
     return record ? { scheme: record.scheme, nextKsn: record.nextKsn } : undefined;
   }
 
-  /** Forgets the working keys (sign-out or a host demand to re-sign-in); the TMK stays. */
+  /** Forgets the working keys (sign-out or a host demand to re-sign-in); the TMK and storage key stay. */
   dropWorkingKeys(): void {
     const tmk = this.state.slots.tmk;
-    this.commit({ ...this.state, slots: tmk ? { tmk } : {} });
+    this.commit({ ...this.state, slots: { ...(tmk ? { tmk } : {}), ...this.storageSlot() } });
+  }
+
+  private storageSlot(): Pick<StoreFile["slots"], "dek"> {
+    return this.state.slots.dek ? { dek: this.state.slots.dek } : {};
   }
 
   /** Tamper response: destroys the device key and the store; nothing can be used until re-keyed. */

@@ -2,6 +2,7 @@ import type { ContactCardReader } from "../../drivers/contact/contact-reader.js"
 import { type Swipe, wipeSwipe } from "../../drivers/magstripe/magstripe-reader.js";
 import type { ContactlessReader } from "../../drivers/nfc/contactless-reader.js";
 import type { PinPad } from "../../drivers/pinpad/index.js";
+import { PinEntryCancelledError, PinEntryTimeoutError } from "../../drivers/pinpad/pinpad-errors.js";
 import type { CapkStore } from "../../protocol/emv/index.js";
 import { maskPan } from "../../protocol/pan-mask.js";
 import {
@@ -64,12 +65,23 @@ async function askPin(
 ): Promise<Buffer | undefined> {
   if (!pinpad) throw new TransactionError("pin", "无密码键盘", "No PIN pad");
   const yuan = `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, "0")}`;
-  const result = await pinpad.getPin({
-    pan: pan.toString("latin1"),
-    prompt: [`RMB ${yuan}`, "ENTER PIN"],
-    signal,
-  });
-  return result.block;
+  try {
+    const result = await pinpad.getPin({
+      pan: pan.toString("latin1"),
+      prompt: [`RMB ${yuan}`, "ENTER PIN"],
+      signal,
+    });
+    return result.block;
+  } catch (error) {
+    // The cardholder's Cancel and the pad's own timeout are outcomes the operator is shown, not faults.
+    if (error instanceof PinEntryCancelledError) {
+      throw new TransactionError("cancelled", "持卡人取消", "Cancelled by the cardholder", { cause: error });
+    }
+    if (error instanceof PinEntryTimeoutError) {
+      throw new TransactionError("pin", "密码输入超时", "PIN entry timed out", { cause: error });
+    }
+    throw error;
+  }
 }
 
 /**

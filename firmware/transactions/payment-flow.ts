@@ -70,6 +70,8 @@ export interface PaymentFlowOptions {
   risk?: Pick<RiskPolicy, "check">;
   /** The velocity limit the policy applies (0 approvals = off): bounds the journal look-up. */
   velocity?: { maxPerCard: number; windowMinutes: number };
+  /** Refuses a card once read, before anything goes online (the TMS black list). */
+  screenCard?: (card: CardRead) => void;
 }
 
 const text = (zh: string, en: string) => ({ zh, en });
@@ -105,6 +107,7 @@ export class PaymentFlow {
       const read = await this.readCard(request, amount, original);
       if (!("entryMode" in read)) return read;
       card = read;
+      this.options.screenCard?.(card);
       this.checkCardVelocity(request.type, amount, card);
       return await this.online(request, amount, card, original);
     } finally {
@@ -367,14 +370,11 @@ export class PaymentFlow {
     if (macValid === false || (macValid === undefined && reply.approved)) {
       log.error({ stan, code: reply.code }, "response MAC invalid");
       if (!record.reversal) {
-        // Not reversible (a refund): the answer cannot be trusted either way; the operator checks with the acquirer.
-        journal.update(record.id, { status: "failed", responseCode: "A0" });
-        return {
-          journalId: record.id,
-          status: "failed",
-          responseCode: "A0",
-          ...text("MAC校验错 请联系收单机构", "Response MAC error: check with the acquirer"),
-        };
+        // Not reversible (a refund): the answer cannot be trusted either way, so the request goes again.
+        return this.repeatLater(
+          record,
+          text("应答MAC错 退货将自动重发", "Response MAC error: the refund is sent again"),
+        );
       }
       return this.reverseNow(
         record,
@@ -479,10 +479,22 @@ export class PaymentFlow {
       };
     }
     if (!record.reversal) {
+      if (TRANSACTION_FACTORS[KIND_OF[record.type]].requestMti === "0220") {
+        return this.repeatLater(
+          record,
+          text("交易超时 退货将自动重发", "Timed out: the refund is sent again"),
+        );
+      }
       journal.update(record.id, { status: "failed" });
       return { journalId: record.id, status: "failed", ...text("交易超时", "Timed out") };
     }
     return this.reverseNow(record, "98", text("交易超时 已冲正", "Timed out: reversed"));
+  }
+
+  /** A refund whose outcome is unknown stays pending and goes again (AdviceQueue) until the host answers. */
+  private repeatLater(record: TransactionRecord, message: { zh: string; en: string }): PaymentResult {
+    this.options.journal.update(record.id, { advice: "queued" });
+    return { journalId: record.id, status: "pending", ...message };
   }
 
   private async reverseNow(

@@ -1,12 +1,9 @@
 import { buildReversal } from "../../protocol/iso8583/cup/builders.js";
-import { TRANSACTION_FACTORS } from "../../protocol/iso8583/cup/transactions.js";
-import type { Iso8583Message } from "../../protocol/iso8583/spec.js";
 import type { Journal, TransactionRecord } from "../journal/index.js";
 import type { KeyStore } from "../keys/key-store.js";
 import { requestLeft } from "./acquirer-port.js";
 import type { AcquirerSession, FlowLogger } from "./acquirer-session.js";
-import { KIND_OF } from "./kinds.js";
-import { decipherPan } from "./stored-pan.js";
+import { rebuildRequest } from "./rebuild-request.js";
 import { TransactionError } from "./transaction-error.js";
 
 /** Answers that settle a reversal: done (00), or the host never had the original (25) / refuses it as invalid (12). */
@@ -72,7 +69,7 @@ export class ReversalQueue {
     // reached the host can never be abandoned and leave the cardholder charged.
     const attempt = { ...reversal, attempts: reversal.attempts + 1 };
     const counted = () => journal.update(record.id, { reversal: attempt });
-    const message = buildReversal(this.original(record), {
+    const message = buildReversal(rebuildRequest(record, this.options.keys), {
       reason: reversal.reason,
       ...(record.authCode ? { authCode: record.authCode } : {}),
     });
@@ -99,17 +96,5 @@ export class ReversalQueue {
       log.warn({ stan: record.stan, sent, error: (error as Error).message }, "reversal not delivered");
       return "pending";
     }
-  }
-
-  /** The original request as it left, rebuilt from the journal (PAN from its TDK cipher when the TDK is still current). */
-  private original(record: TransactionRecord): Iso8583Message {
-    const fields: Record<number, string> = {};
-    for (const [n, value] of Object.entries(record.requestFields ?? {})) fields[Number(n)] = value;
-    const pan = decipherPan(this.options.keys, record);
-    if (pan) {
-      fields[2] = pan.toString("latin1");
-      pan.fill(0);
-    }
-    return { mti: TRANSACTION_FACTORS[KIND_OF[record.type]].requestMti!, fields };
   }
 }

@@ -2,7 +2,9 @@ import type { KeyStore } from "../keys/key-store.js";
 
 /**
  * The PAN as the journal keeps it: ASCII digits padded with 'F' to whole 8-byte blocks, enciphered under
- * the TDK current at the time, with that key's check value so a later reader knows whether it can open it.
+ * the terminal's data-storage key (KeyStore.encryptStoredData), with that key's check value so a later
+ * reader knows whether it can open it. Rows written before the storage key existed were enciphered under
+ * the TDK current at the time; they still open while that TDK is current.
  */
 export interface StoredPan {
   panCipher: Buffer;
@@ -10,22 +12,23 @@ export interface StoredPan {
 }
 
 export function encipherPan(keys: KeyStore, pan: Buffer): StoredPan | undefined {
-  const kcv = keys.status("tdk")?.kcv;
-  if (!kcv) return undefined;
   const padded = Buffer.alloc(Math.ceil(pan.length / 8) * 8, 0x46);
   pan.copy(padded);
   try {
-    return { panCipher: keys.encryptTrackData(padded), panKeyKcv: kcv };
+    const { cipher, kcv } = keys.encryptStoredData(padded);
+    return { panCipher: cipher, panKeyKcv: kcv };
   } finally {
     padded.fill(0);
   }
 }
 
-/** The clear PAN (caller zeroes it), or undefined when the TDK that enciphered it is gone. */
+/** The clear PAN (caller zeroes it), or undefined when the key that enciphered it is gone. */
 export function decipherPan(keys: KeyStore, stored: Partial<StoredPan>): Buffer | undefined {
-  if (!stored.panCipher || !stored.panKeyKcv || keys.status("tdk")?.kcv !== stored.panKeyKcv)
-    return undefined;
-  const clear = keys.decryptTrackData(stored.panCipher);
+  if (!stored.panCipher || !stored.panKeyKcv) return undefined;
+  let clear: Buffer;
+  if (keys.status("dek")?.kcv === stored.panKeyKcv) clear = keys.decryptStoredData(stored.panCipher);
+  else if (keys.status("tdk")?.kcv === stored.panKeyKcv) clear = keys.decryptTrackData(stored.panCipher);
+  else return undefined;
   let end = clear.length;
   while (end > 0 && clear[end - 1] === 0x46) end--;
   const pan = Buffer.from(clear.subarray(0, end));

@@ -10,12 +10,14 @@ import type { BehaviourAction, SimTransaction } from "./config.js";
 import type { Exchange, HostContext, Reply } from "./exchange.js";
 import { FINANCIAL, handleFinancial } from "./financial.js";
 import { peekRequest } from "./frame-peek.js";
+import { handleInstantSettlementQuery } from "./instant-settlement-query.js";
 import { acknowledge, signIn, signOut } from "./management.js";
 import { encodeResponse, responseMessage, verifyMac } from "./responses.js";
 import { handleReversal } from "./reversal.js";
 import { handleScanCode, isScanCode } from "./scan-code.js";
 import { handleBatchUpload, handleSettlement } from "./settlement.js";
 import type { TerminalState } from "./terminals.js";
+import { handleTms } from "./tms.js";
 import { clearTracks } from "./track-decryption.js";
 
 /** What the server does with one request frame. */
@@ -80,7 +82,8 @@ function panOf(fields: Record<number, string>): string | undefined {
 
 function fingerprint(m: Iso8583Message): string {
   const f = m.fields;
-  return `${m.mti}|${f[2] ?? ""}|${f[3] ?? ""}|${f[4] ?? ""}|${f[60] ?? ""}|${f[61] ?? ""}`;
+  // The card by its PAN wherever it came (2 or track 2): a repeat rebuilt from a journal carries field 2.
+  return `${m.mti}|${panOf(f) ?? ""}|${f[3] ?? ""}|${f[4] ?? ""}|${f[60] ?? ""}|${f[61] ?? ""}`;
 }
 
 /**
@@ -257,7 +260,9 @@ export class Processor {
       case "batchUpload":
         return handleBatchUpload(x, this.ctx);
       default:
-        if (x.mti === "0800" || x.mti === "0820") return acknowledge();
+        if (x.mti === "0800" || x.mti === "0820") {
+          return handleTms(x, this.ctx) ?? handleInstantSettlementQuery(x, this.ctx) ?? acknowledge();
+        }
         return { responseCode: "12", fields: {}, note: "unknown transaction" };
     }
   }

@@ -8,7 +8,8 @@
  *   node dist/tools/terminal/power-cut-child.js '{"dir":…,"host":{"host":…,"port":…},"scenario":"sale",…}'
  *   (or the same JSON in POWER_CUT_ARGS)
  *
- * Scenarios: boot | sale | timeout-sale | settle | recover-and-check. Every life boots the way the terminal
+ * Scenarios: boot | sale | timeout-sale | void | refund | preauth | settle | recover-and-check. Void and
+ * refund make their sale first (not measured); preauth measures the pre-authorisation and its completion. Every life boots the way the terminal
  * does (self-test, journal recovery — pending reversals go first, under the keys they were sealed with —
  * then sign-in, which also loads the PIK into the rig's PIN pad, an in-memory device that forgets it).
  */
@@ -18,7 +19,16 @@ import type { ExportedRecord } from "../../firmware/journal/journal-export.js";
 import type { PaymentResult } from "../../firmware/transactions/payment-flow.js";
 import { RigTerminal } from "./rig-terminal.js";
 
-export const POWER_CUT_SCENARIOS = ["boot", "sale", "timeout-sale", "settle", "recover-and-check"] as const;
+export const POWER_CUT_SCENARIOS = [
+  "boot",
+  "sale",
+  "timeout-sale",
+  "void",
+  "refund",
+  "preauth",
+  "settle",
+  "recover-and-check",
+] as const;
 export type PowerCutScenario = (typeof POWER_CUT_SCENARIOS)[number];
 
 export interface PowerCutArgs {
@@ -29,6 +39,8 @@ export interface PowerCutArgs {
   terminalId?: string;
   /** Cut the power right after this journal commit of the measured phase (1-based). */
   crashAt?: number;
+  /** Cut the power this many ms into the measured phase, wherever the terminal then is (between commits). */
+  crashAfterMs?: number;
   /** Fen: the sale amount (the parent matches host behaviours on it). */
   amount?: number;
   /** Host response timeout (the settings allow 1000 ms and up). */
@@ -41,6 +53,8 @@ export interface PowerCutPhase {
   phase: string;
   /** Journal commit labels in order (see firmware/journal/commit-points.ts). */
   commits: string[];
+  /** How long the phase took (until the next began). */
+  ms?: number;
 }
 
 export interface PowerCutReport {
@@ -65,6 +79,9 @@ const MEASURED: Readonly<Record<PowerCutScenario, string | undefined>> = {
   boot: undefined,
   sale: "sale",
   "timeout-sale": "timeout-sale",
+  void: "void",
+  refund: "refund",
+  preauth: "preauth",
   settle: "settle",
   "recover-and-check": undefined,
 };
@@ -82,6 +99,7 @@ function readArgs(): PowerCutArgs {
 async function main(): Promise<void> {
   const args = readArgs();
   const phases: PowerCutPhase[] = [{ phase: "start", commits: [] }];
+  let phaseStarted = performance.now();
   const measured = MEASURED[args.scenario];
   let inMeasured = false;
   let measuredCommits = 0;
@@ -93,8 +111,15 @@ async function main(): Promise<void> {
     if (measuredCommits === args.crashAt) process.kill(process.pid, "SIGKILL");
   };
   const phase = (name: string) => {
+    const now = performance.now();
+    phases[phases.length - 1]!.ms = Math.round(now - phaseStarted);
+    phaseStarted = now;
     phases.push({ phase: name, commits: [] });
     inMeasured = name === measured;
+    // A cut at a moment rather than at a commit: the timer fires between whatever I/O is then under way.
+    if (inMeasured && args.crashAfterMs !== undefined) {
+      setTimeout(() => process.kill(process.pid, "SIGKILL"), args.crashAfterMs);
+    }
   };
   const terminal = await RigTerminal.start({
     dir: args.dir,
@@ -131,6 +156,40 @@ async function main(): Promise<void> {
       case "timeout-sale": {
         phase("timeout-sale");
         result.sale = await sale(terminal, args.amount ?? 6666, "swipe", "cup-magstripe");
+        break;
+      }
+      case "void":
+      case "refund": {
+        phase("original");
+        const original = await sale(terminal, args.amount ?? 1234, "swipe", "cup-magstripe");
+        const record = app.journal.get(original.journalId as number)!;
+        phase(args.scenario);
+        result[args.scenario] =
+          args.scenario === "void"
+            ? await pay(terminal, { type: "void", amount: 0, original: { stan: record.stan } })
+            : await pay(terminal, {
+                type: "refund",
+                amount: Math.max(1, Math.floor(record.amount / 2)),
+                original: { stan: record.stan, ...(record.rrn ? { rrn: record.rrn } : {}) },
+                present: () => terminal.rig.swipe("cup-magstripe"),
+              });
+        break;
+      }
+      case "preauth": {
+        phase("preauth");
+        const held = await pay(terminal, {
+          type: "preauth",
+          amount: args.amount ?? 5000,
+          present: () => terminal.rig.swipe("cup-magstripe"),
+        });
+        const record = app.journal.get(held.journalId as number)!;
+        result.preauth = held;
+        result.completion = await pay(terminal, {
+          type: "preauth-completion",
+          amount: args.amount ?? 5000,
+          original: { authCode: record.authCode!, date: record.hostDate! },
+          present: () => terminal.rig.swipe("cup-magstripe"),
+        });
         break;
       }
       case "settle": {
@@ -202,6 +261,46 @@ async function sale(
   }
   rig.remove();
   await app.waitForCardRemoval(signal);
+  return out;
+}
+
+/** Any other payment (void, refund, pre-auth family), the card presented first when `present` is given. */
+async function pay(
+  terminal: RigTerminal,
+  request: {
+    type: "void" | "refund" | "preauth" | "preauth-completion";
+    amount: number;
+    original?: { stan?: string; rrn?: string; authCode?: string; date?: string };
+    present?: () => Promise<void> | void;
+  },
+): Promise<Record<string, unknown>> {
+  const { app, rig } = terminal;
+  const signal = AbortSignal.timeout(20_000);
+  let card: CardInput | undefined;
+  if (request.present) {
+    const waiting = app.waitForCard(signal);
+    await request.present();
+    card = await waiting;
+  }
+  const paid = await app.pay({
+    type: request.type,
+    amount: request.amount,
+    signal,
+    ...(card ? { card } : {}),
+    ...(request.original ? { original: request.original } : {}),
+  });
+  const out: Record<string, unknown> = {
+    status: paid.status,
+    responseCode: paid.responseCode,
+    journalId: paid.journalId,
+  };
+  if (paid.journalId !== undefined && paid.status === "approved") {
+    out.print = await app.printSlip(paid.journalId, { signal });
+  }
+  if (card) {
+    rig.remove();
+    await app.waitForCardRemoval(signal);
+  }
   return out;
 }
 

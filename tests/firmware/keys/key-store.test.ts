@@ -54,6 +54,33 @@ describe("KeyStore", () => {
     expect(toHex(store.encryptTrackData(track))).toBe(toHex(tdesEcbEncrypt(TDK, track)));
   });
 
+  it("keeps data at rest under its own storage key: made once, outliving sign-ins and re-keying, gone on erase", () => {
+    const dir = tempDir();
+    const DEK = fromHex("00112233445566778899AABBCCDDEEFF");
+    const store = new KeyStore(join(dir, "keys"), new FileSecureElement(join(dir, "device.key")), () =>
+      Buffer.from(DEK),
+    );
+    store.loadTmk(Buffer.from(TMK));
+    const pan = Buffer.from("6222021000000000014FFFFF", "latin1");
+    const first = store.encryptStoredData(pan);
+    expect(toHex(first.cipher)).toBe(toHex(tdesEcbEncrypt(DEK, pan)));
+    expect(first.kcv).toBe(toHex(tdesEcbEncrypt(DEK, Buffer.alloc(8)).subarray(0, 4)));
+    // A new session's keys, a sign-out, a new TMK, a reopened store: the same key opens the same cipher.
+    store.installSignInKeys(Buffer.concat([wrap(PIK), wrap(MAK), wrap(TDK)]));
+    store.dropWorkingKeys();
+    store.loadTmk(Buffer.from(TMK));
+    const reopened = openStore(dir);
+    expect(reopened.status("dek")?.kcv).toBe(first.kcv);
+    expect(reopened.decryptStoredData(first.cipher).toString("latin1")).toBe(pan.toString("latin1"));
+    expect(reopened.encryptStoredData(pan).cipher.equals(first.cipher)).toBe(true);
+    // Its purpose only: the storage key is not the TDK and the TDK is not the storage key.
+    expect(reopened.status("tdk")).toBeUndefined();
+    expect(() => reopened.encryptTrackData(pan)).toThrow(KeyStoreError);
+    reopened.erase();
+    expect(reopened.status("dek")).toBeUndefined();
+    expect(() => reopened.decryptStoredData(first.cipher)).toThrow(/no key/);
+  });
+
   it("checks the TMK's check value when one is given", () => {
     const store = openStore(tempDir());
     const kcv = tdesEcbEncrypt(TMK, Buffer.alloc(8)).subarray(0, 3);

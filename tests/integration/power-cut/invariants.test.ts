@@ -133,7 +133,9 @@ describe("power-cut invariants", () => {
 
   it("catch a double charge and a second reversal that took effect", () => {
     const twice = evidence([row("000002")], [sale("000002"), sale("000002", { seq: 9 })]);
-    expect(nothingChargedTwice(twice).join("\n")).toMatch(/charged 2 times/);
+    expect(nothingChargedTwice(twice).join("\n")).toMatch(
+      /sale: 2 requests reached the host[\s\S]*2 entries in force/,
+    );
     const undoneTwice = evidence(
       [row("000002", { status: "reversed", reversal: { state: "confirmed", reason: "98", attempts: 2 } })],
       [
@@ -144,6 +146,32 @@ describe("power-cut invariants", () => {
     );
     expect(nothingChargedTwice(undoneTwice).join("\n")).toMatch(/2 reversals took effect/);
     expect(nothingChargedTwice({ ...clean(), charged: 2468 }).join("\n")).toMatch(/cards charged 2468/);
+  });
+
+  it("net a void against its sale, and count an open pre-authorisation as held", () => {
+    const voided = evidence(
+      [row("000002", { status: "voided" }), row("000003", { type: "void" })],
+      [sale("000002", { status: "voided" }), sale("000003", { transaction: "void", seq: 2 })],
+      { charged: 0 },
+    );
+    expect(nothingChargedTwice(voided)).toEqual([]);
+    expect(journalAgreesWithHost(voided)).toEqual([]);
+    expect(nothingChargedTwice({ ...voided, charged: 1234 }).join("\n")).toMatch(/credits in force 0 fen/);
+    const held = evidence(
+      [row("000002", { type: "preauth" })],
+      [sale("000002", { transaction: "preAuth", mti: "0100" })],
+      { charged: 0, held: 1234 },
+    );
+    expect(nothingChargedTwice(held)).toEqual([]);
+    expect(nothingChargedTwice({ ...held, held: 0 }).join("\n")).toMatch(/open pre-authorisations 1234 fen/);
+    const lostVoid = evidence(
+      [row("000002", { status: "voided" })],
+      [sale("000002", { status: "voided" }), sale("000003", { transaction: "void", seq: 2 })],
+      { charged: 0 },
+    );
+    expect(journalAgreesWithHost(lostVoid).join("\n")).toMatch(
+      /void STAN 000001\/000003: in force at the host, journal has no row/,
+    );
   });
 
   it("catch a lost approval, a charge the terminal thinks reversed, and a row left pending", () => {

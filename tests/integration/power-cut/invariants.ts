@@ -14,59 +14,101 @@ export interface RunEvidence {
   exchanges: HostExchange[];
   /** Fen the test cards' accounts lost over the run (host balances before − after). */
   charged: number;
+  /** Fen the test cards' accounts hold for pre-authorisations at the end (held after − before). */
+  held?: number;
 }
 
 const key = (batch: string, stan: string) => `${batch}/${stan}`;
-const isSale = (e: LedgerEntry) => e.mti === "0200" && e.transaction === "sale";
+/** Ledger transactions that move money or hold it (balance inquiries and management do neither). */
+const MONEY: ReadonlySet<string> = new Set([
+  "sale",
+  "void",
+  "refund",
+  "preAuth",
+  "preAuthVoid",
+  "completion",
+  "completionAdvice",
+  "completionVoid",
+  "offlineSale",
+]);
+const DEBITS: ReadonlySet<string> = new Set(["sale", "completion", "completionAdvice", "offlineSale"]);
+const CREDITS: ReadonlySet<string> = new Set(["void", "refund", "completionVoid"]);
+const isMoney = (e: LedgerEntry) => e.mti !== "0400" && MONEY.has(e.transaction);
 const inForce = (e: LedgerEntry) => e.approved && e.status !== "reversed";
 /** A 0400 that undid an approved original (the host notes "reversed seq N"). */
 const tookEffect = (e: LedgerEntry) => e.mti === "0400" && /reversed seq \d+/.test(e.note ?? "");
+/** The ledger's name for a journal row's type (firmware/transactions/kinds.ts). */
+const SIM_KIND: Readonly<Record<string, string>> = {
+  sale: "sale",
+  void: "void",
+  refund: "refund",
+  preauth: "preAuth",
+  "preauth-void": "preAuthVoid",
+  "preauth-completion": "completion",
+  "preauth-completion-advice": "completionAdvice",
+  "preauth-completion-void": "completionVoid",
+};
 
 /**
- * Nothing charged twice: per STAN at most one sale request reached the host, and at most one of them is
- * in force; at most one 0400 per STAN undid anything; the money that left the cards is exactly the sales
- * still in force at the host.
+ * Nothing charged twice: per STAN at most one money request of a kind reached the host, and at most one
+ * is in force; at most one 0400 per STAN undid anything; the money that left the cards is exactly the
+ * debits still in force at the host less the credits in force, and the amount held is exactly the
+ * pre-authorisations still open.
  */
 export function nothingChargedTwice(run: RunEvidence): string[] {
   const problems: string[] = [];
-  const sales = new Map<string, LedgerEntry[]>();
-  for (const e of run.ledger.filter(isSale))
-    sales.set(key(e.batch, e.stan), [...(sales.get(key(e.batch, e.stan)) ?? []), e]);
-  for (const [k, list] of sales) {
-    if (list.length > 1) problems.push(`STAN ${k}: ${list.length} sale requests reached the host`);
-    if (list.filter(inForce).length > 1)
-      problems.push(`STAN ${k}: charged ${list.filter(inForce).length} times`);
+  const requests = new Map<string, LedgerEntry[]>();
+  for (const e of run.ledger.filter(isMoney)) {
+    const k = `${key(e.batch, e.stan)} ${e.transaction}`;
+    requests.set(k, [...(requests.get(k) ?? []), e]);
   }
+  for (const [k, list] of requests) {
+    if (list.length > 1) problems.push(`STAN ${k}: ${list.length} requests reached the host`);
+  }
+  const byStan = new Map<string, number>();
+  for (const e of run.ledger.filter((x) => isMoney(x) && inForce(x)))
+    byStan.set(key(e.batch, e.stan), (byStan.get(key(e.batch, e.stan)) ?? 0) + 1);
+  for (const [k, n] of byStan) if (n > 1) problems.push(`STAN ${k}: ${n} entries in force`);
   const effective = new Map<string, number>();
   for (const e of run.ledger.filter(tookEffect))
     effective.set(key(e.batch, e.stan), (effective.get(key(e.batch, e.stan)) ?? 0) + 1);
   for (const [k, n] of effective) if (n > 1) problems.push(`STAN ${k}: ${n} reversals took effect`);
-  const inForceTotal = run.ledger
-    .filter((e) => isSale(e) && inForce(e))
+  const live = run.ledger.filter((e) => isMoney(e) && inForce(e));
+  const net =
+    live.filter((e) => DEBITS.has(e.transaction)).reduce((sum, e) => sum + e.amount, 0) -
+    live.filter((e) => CREDITS.has(e.transaction)).reduce((sum, e) => sum + e.amount, 0);
+  if (run.charged !== net)
+    problems.push(`cards charged ${run.charged} fen, host debits less credits in force ${net} fen`);
+  const open = live
+    .filter((e) => e.transaction === "preAuth" && e.status === "approved")
     .reduce((sum, e) => sum + e.amount, 0);
-  if (run.charged !== inForceTotal)
-    problems.push(`cards charged ${run.charged} fen, host sales in force ${inForceTotal} fen`);
+  if ((run.held ?? 0) !== open)
+    problems.push(`cards hold ${run.held ?? 0} fen, open pre-authorisations ${open} fen`);
   return problems;
 }
 
 /**
  * The journal and the host agree once recovery is over: no row left pending, no reversal left pending;
- * approved ⇔ approved and not reversed at the host; a row the terminal reversed is not in force at the host
- * (never arrived, declined, or reversed there by exactly one 0400 that took effect); and every sale in force
- * at the host has its approved row (no approval lost).
+ * approved (or voided later) ⇔ in force at the host; a row the terminal reversed is not in force at the
+ * host (never arrived, declined, or reversed there by exactly one 0400 that took effect); and every money
+ * entry in force at the host has its row (no approval lost).
  */
 export function journalAgreesWithHost(run: RunEvidence): string[] {
   const problems: string[] = [];
   const { rows, pendingReversals } = run.report.journal;
   if (pendingReversals.length > 0) problems.push(`reversals still pending: ${pendingReversals.join(", ")}`);
-  const twinOf = (r: Row) => run.ledger.find((e) => isSale(e) && e.batch === r.batch && e.stan === r.stan);
-  for (const r of rows.filter((row) => row.type === "sale")) {
+  const twinOf = (r: Row) =>
+    run.ledger.find(
+      (e) => isMoney(e) && e.transaction === SIM_KIND[r.type] && e.batch === r.batch && e.stan === r.stan,
+    );
+  for (const r of rows.filter((row) => SIM_KIND[row.type] !== undefined)) {
     const twin = twinOf(r);
-    const at = `STAN ${key(r.batch, r.stan)}`;
+    const at = `${r.type} STAN ${key(r.batch, r.stan)}`;
     switch (r.status) {
       case "approved":
+      case "voided":
         if (!twin || !inForce(twin))
-          problems.push(`${at}: approved in the journal, host ${twin?.status ?? "never saw it"}`);
+          problems.push(`${at}: ${r.status} in the journal, host ${twin?.status ?? "never saw it"}`);
         break;
       case "reversed": {
         if (twin && inForce(twin)) problems.push(`${at}: reversed in the journal but in force at the host`);
@@ -88,11 +130,13 @@ export function journalAgreesWithHost(run: RunEvidence): string[] {
         problems.push(`${at}: still ${r.status} after recovery`);
     }
   }
-  for (const e of run.ledger.filter((x) => isSale(x) && inForce(x))) {
-    const row = rows.find((r) => r.type === "sale" && r.batch === e.batch && r.stan === e.stan);
-    if (row?.status !== "approved")
+  for (const e of run.ledger.filter((x) => isMoney(x) && inForce(x))) {
+    const row = rows.find(
+      (r) => SIM_KIND[r.type] === e.transaction && r.batch === e.batch && r.stan === e.stan,
+    );
+    if (row?.status !== "approved" && row?.status !== "voided")
       problems.push(
-        `STAN ${key(e.batch, e.stan)}: in force at the host, journal ${row?.status ?? "has no row"}`,
+        `${e.transaction} STAN ${key(e.batch, e.stan)}: in force at the host, journal ${row?.status ?? "has no row"}`,
       );
   }
   return problems;
@@ -100,7 +144,7 @@ export function journalAgreesWithHost(run: RunEvidence): string[] {
 
 /**
  * Counters never reused: every request the host saw from this terminal (0400 and 0320 repeat an original's
- * STAN by design, so they are left out) has its own STAN, the journal's rows too, and the terminal's next
+ * STAN by design, so they are left out, and a 0220 may be sent again as it was) has its own STAN, the journal's rows too, and the terminal's next
  * STAN is past every one the host saw.
  */
 export function countersNeverReused(run: RunEvidence): string[] {
@@ -108,6 +152,8 @@ export function countersNeverReused(run: RunEvidence): string[] {
   const seen = new Map<string, string>();
   for (const e of run.exchanges.filter((x) => x.mti !== "0400" && x.mti !== "0320")) {
     const before = seen.get(e.stan);
+    // A 0220 whose answer was lost goes again as it left (same STAN): a repeat, not a reuse.
+    if (before === `${e.mti} ${e.transaction}` && e.mti === "0220") continue;
     if (before) problems.push(`STAN ${e.stan} used twice: ${before} and ${e.mti} ${e.transaction}`);
     seen.set(e.stan, `${e.mti} ${e.transaction}`);
   }

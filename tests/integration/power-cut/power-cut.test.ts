@@ -46,7 +46,9 @@ interface Scenario {
   settle: boolean;
 }
 
-const SCENARIOS: Record<"sale" | "reversal" | "settlement", Scenario> = {
+type ScenarioName = "sale" | "reversal" | "void" | "refund" | "preauth" | "settlement";
+
+const SCENARIOS: Record<ScenarioName, Scenario> = {
   sale: { letter: "S", child: "sale", amount: 1234, behaviours: () => [], inFlight: "0200", settle: false },
   reversal: {
     letter: "R",
@@ -60,6 +62,23 @@ const SCENARIOS: Record<"sale" | "reversal" | "settlement", Scenario> = {
     inFlight: "0400",
     settle: false,
   },
+  void: { letter: "V", child: "void", amount: 1500, behaviours: () => [], inFlight: "0200", settle: false },
+  refund: {
+    letter: "F",
+    child: "refund",
+    amount: 2400,
+    behaviours: () => [],
+    inFlight: "0220",
+    settle: false,
+  },
+  preauth: {
+    letter: "A",
+    child: "preauth",
+    amount: 5000,
+    behaviours: () => [],
+    inFlight: "0100",
+    settle: false,
+  },
   settlement: {
     letter: "T",
     child: "settle",
@@ -70,7 +89,11 @@ const SCENARIOS: Record<"sale" | "reversal" | "settlement", Scenario> = {
   },
 };
 
-type Cut = { kind: "none" } | { kind: "commit"; at: number } | { kind: "in-flight"; mti: string };
+type Cut =
+  | { kind: "none" }
+  | { kind: "commit"; at: number }
+  | { kind: "in-flight"; mti: string }
+  | { kind: "moment"; ms: number };
 
 let hosted: PowerCutHost;
 let root: string;
@@ -85,8 +108,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await hosted?.stop();
   if (root && !process.env.POWER_CUT_KEEP) rmSync(root, { recursive: true, force: true });
+  const names = Object.keys(SCENARIOS) as ScenarioName[];
   console.log(
-    `power-cut points: sale ${points.sale ?? 0}, reversal ${points.reversal ?? 0}, settlement ${points.settlement ?? 0}`,
+    `power-cut points: ${names.map((n) => `${n} ${points[n] ?? 0}`).join(", ")}, random moments ${points.moments ?? 0}; total ${Object.values(points).reduce((a, b) => a + b, 0)}`,
   );
 });
 
@@ -95,21 +119,29 @@ function charged(before: number[]): number {
   return before.reduce((sum, b, i) => sum + b - after[i]!, 0);
 }
 
+function heldSince(before: number[]): number {
+  const after = CARD_PANS.map((pan) => hosted.host.card(pan)?.held ?? 0);
+  return after.reduce((sum, a, i) => sum + a - before[i]!, 0);
+}
+
 interface RunResult {
   label: string;
   problems: string[];
   /** Journal commit labels of the measured phase (runs without a cut). */
   measured: string[];
+  /** How long the measured phase took (runs without a cut). */
+  measuredMs: number;
 }
 
 /** One power-cut point: a life cut at `cut`, then a life that recovers; the invariants on what both left. */
-async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): Promise<RunResult> {
+async function runOnce(name: ScenarioName, serial: string, cut: Cut): Promise<RunResult> {
   const scenario = SCENARIOS[name];
   const terminalId = `P${scenario.letter}${serial}`;
   const dir = mkdtempSync(join(root, `${terminalId}-`));
-  const label = `${name} ${cut.kind === "commit" ? `cut after commit ${cut.at}` : cut.kind === "in-flight" ? `cut with the ${cut.mti} answer in flight` : "no cut"} (${terminalId})`;
+  const label = `${name} ${describeCut(cut)} (${terminalId})`;
   const problems: string[] = [];
   const before = CARD_PANS.map((pan) => hosted.host.card(pan)?.balance ?? 0);
+  const heldBefore = CARD_PANS.map((pan) => hosted.host.card(pan)?.held ?? 0);
   for (const rule of scenario.behaviours(terminalId)) hosted.host.addBehaviour(rule);
   if (cut.kind === "in-flight") {
     hosted.host.addBehaviour({
@@ -129,7 +161,11 @@ async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): 
   };
   const first = await runChild(
     hosted,
-    { ...base, ...(cut.kind === "commit" ? { crashAt: cut.at } : {}) },
+    {
+      ...base,
+      ...(cut.kind === "commit" ? { crashAt: cut.at } : {}),
+      ...(cut.kind === "moment" ? { crashAfterMs: cut.ms } : {}),
+    },
     {
       ...(cut.kind === "in-flight"
         ? { killWhen: (e: HostExchange) => e.terminalId === terminalId && e.mti === cut.mti }
@@ -137,9 +173,15 @@ async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): 
     },
   );
   let measured: string[] = [];
+  let measuredMs = 0;
   if (cut.kind === "none") {
     if (first.code !== 0 || !first.report?.ok) problems.push(`uncut life failed: ${describeFailure(first)}`);
-    measured = first.report?.phases.find((p) => p.phase === measuredPhase(scenario))?.commits ?? [];
+    const phase = first.report?.phases.find((p) => p.phase === measuredPhase(scenario));
+    measured = phase?.commits ?? [];
+    measuredMs = phase?.ms ?? 0;
+  } else if (cut.kind === "moment") {
+    // A moment past the end of the phase finds the process gone already: a run without a cut, still checked.
+    if (first.timedOut) problems.push(`no exit within the time limit: ${describeFailure(first)}`);
   } else if (first.signal !== "SIGKILL" || first.timedOut) {
     problems.push(`the power cut did not happen (exit ${first.code}): ${describeFailure(first)}`);
   }
@@ -156,7 +198,7 @@ async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): 
   const report = second.report;
   if (second.code !== 0 || second.timedOut || !report?.ok || !report.journal) {
     problems.push(`recovery failed: ${describeFailure(second)}`);
-    return { label, problems, measured };
+    return { label, problems, measured, measuredMs };
   }
   const snapshot = hosted.host.ledger();
   const evidence: RunEvidence = {
@@ -164,6 +206,7 @@ async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): 
     ledger: snapshot.transactions.filter((e) => e.terminalId === terminalId),
     exchanges: hosted.of(terminalId),
     charged: charged(before),
+    held: heldSince(heldBefore),
   };
   problems.push(
     ...nothingChargedTwice(evidence),
@@ -199,7 +242,20 @@ async function runOnce(name: keyof typeof SCENARIOS, serial: string, cut: Cut): 
     );
   }
   if (problems.length === 0) rmSync(dir, { recursive: true, force: true });
-  return { label, problems: problems.map((p) => `${label}: ${p}`), measured };
+  return { label, problems: problems.map((p) => `${label}: ${p}`), measured, measuredMs };
+}
+
+function describeCut(cut: Cut): string {
+  switch (cut.kind) {
+    case "commit":
+      return `cut after commit ${cut.at}`;
+    case "in-flight":
+      return `cut with the ${cut.mti} answer in flight`;
+    case "moment":
+      return `cut ${cut.ms} ms into the phase`;
+    default:
+      return "no cut";
+  }
 }
 
 function measuredPhase(scenario: Scenario): string {
@@ -215,9 +271,7 @@ function describeFailure(outcome: ChildOutcome): string {
 }
 
 /** The uncut run counts the scenario's commits; then one run per commit with the cut right after it, and one in flight. */
-async function everyPowerCutPoint(
-  name: keyof typeof SCENARIOS,
-): Promise<{ problems: string[]; measured: string[] }> {
+async function everyPowerCutPoint(name: ScenarioName): Promise<{ problems: string[]; measured: string[] }> {
   const baseline = await runOnce(name, "000000", { kind: "none" });
   if (process.env.POWER_CUT_TRACE) console.log(`${name} commits: ${baseline.measured.join(", ")}`);
   const problems = [...baseline.problems];
@@ -234,6 +288,20 @@ async function everyPowerCutPoint(
 
 /** Each scenario spawns ~20 terminal lives one after the other (~25 s idle); room for a busy 2-core box. */
 const SCENARIO_TIMEOUT_MS = 180_000;
+/** Random cut moments per scenario in the random-moment test. */
+const RANDOM_MOMENTS = 6;
+
+/** mulberry32: a small seeded generator, so a failing moment can be run again. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 describe("power cuts: the terminal killed at every journal write, then recovered", () => {
   it(
@@ -253,6 +321,60 @@ describe("power cuts: the terminal killed at every journal write, then recovered
       const { problems, measured } = await everyPowerCutPoint("reversal");
       expect(measured).toContain("update:reversal");
       expect(measured).toContain("update:status");
+      expect(problems).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "a void of a sale: the sale is undone exactly once, or not at all",
+    async () => {
+      const { problems, measured } = await everyPowerCutPoint("void");
+      expect(measured).toContain("insert");
+      expect(measured).toContain("update:status");
+      expect(problems).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "a refund of part of a sale: refunded exactly once, or not at all",
+    async () => {
+      const { problems, measured } = await everyPowerCutPoint("refund");
+      expect(measured).toContain("insert");
+      expect(problems).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "a pre-authorisation and its completion: held once, completed once",
+    async () => {
+      const { problems, measured } = await everyPowerCutPoint("preauth");
+      expect(measured.filter((m) => m === "insert").length).toBe(2);
+      expect(problems).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "random moments of a sale and of a settlement (seeded), between the commits",
+    async () => {
+      const problems: string[] = [];
+      let moments = 0;
+      for (const name of ["sale", "settlement"] as const) {
+        const baseline = await runOnce(name, "M00000", { kind: "none" });
+        problems.push(...baseline.problems);
+        expect(baseline.measuredMs, `${name}: the uncut run took no time`).toBeGreaterThan(0);
+        const next = seeded(name === "sale" ? 0x5eed : 0x7e57);
+        for (let i = 1; i <= RANDOM_MOMENTS; i++) {
+          const ms = Math.floor(next() * baseline.measuredMs);
+          const run = await runOnce(name, `M${String(i).padStart(5, "0")}`, { kind: "moment", ms });
+          problems.push(...run.problems);
+          moments++;
+        }
+      }
+      points.moments = moments;
       expect(problems).toEqual([]);
     },
     SCENARIO_TIMEOUT_MS,

@@ -79,6 +79,24 @@ describe("declines on the rig", () => {
       ).toMatchObject({ signedIn: true });
     });
   }
+  it("the cardholder presses Cancel, or walks away, at the PIN prompt: the flow's own error, nothing sent", async () => {
+    day = await startDay(quick());
+    const { t, wire } = day;
+    const sent = wire.length;
+    for (const [act, code, en] of [
+      ["cancelByCardholder", "cancelled", /Cancelled by the cardholder/],
+      ["timeout", "pin", /PIN entry timed out/],
+    ] as const) {
+      t.rig.pinpad.cardholder[act]();
+      const error = await pay(t, { amount: 880, card: swipe("cup-magstripe") }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransactionError);
+      expect(error).toMatchObject({ code, message: expect.stringMatching(en) });
+    }
+    expect(wire.length).toBe(sent);
+    // The pad is usable at once: the next cardholder pays.
+    expect(await pay(t, { amount: 880, card: swipe("cup-magstripe") })).toMatchObject({ status: "approved" });
+  });
+
   it("the header's processing requirement 3 on an approval also makes the next sale sign in first", async () => {
     day = await startDay(quick());
     const { t, wire } = day;

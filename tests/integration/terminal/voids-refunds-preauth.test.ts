@@ -60,6 +60,17 @@ describe("voids, refunds, pre-authorisations and balance on the rig", () => {
     expect(wire.length).toBe(sent);
   });
 
+  it("void without the card after a new sign-in: the PAN outlives the session's keys", async () => {
+    const { t } = day;
+    const sale = row(t, await pay(t, { amount: 2345, card: swipe("cup-magstripe") }));
+    const tdkBefore = t.app.keys.status("tdk")?.kcv;
+    await t.app.signIn(signal());
+    expect(t.app.keys.status("tdk")?.kcv).not.toBe(tdkBefore);
+    const voided = await pay(t, { type: "void", amount: 0, original: { stan: sale.stan } });
+    expect(voided).toMatchObject({ status: "approved", responseCode: "00" });
+    expect(twin(t, row(t, voided))).toMatchObject({ transaction: "void", approved: true, amount: 2345 });
+  });
+
   it("void of an unknown STAN is refused with TransactionError(original)", async () => {
     const { t, wire } = day;
     const rows = t.app.journal.query({}).length;
@@ -71,6 +82,37 @@ describe("voids, refunds, pre-authorisations and balance on the rig", () => {
     expect(error).toMatchObject({ code: "original" });
     expect(t.app.journal.query({}).length).toBe(rows);
     expect(wire.length).toBe(sent);
+  });
+
+  it("a refund whose answer is lost, or untrustworthy, goes again as it left and is refunded once", async () => {
+    const { t, wire } = day;
+    const sale = row(t, await pay(t, { amount: 6400, card: swipe("cup-magstripe") }));
+    for (const fault of [{ noAnswer: true }, { badMac: true }] as const) {
+      t.host.addBehaviour({ name: "refund fault", match: { mti: "0220", amount: 1100 }, ...fault, times: 1 });
+      const refund = await pay(t, {
+        type: "refund",
+        amount: 1100,
+        card: swipe("cup-magstripe"),
+        original: { stan: sale.stan, rrn: sale.rrn! },
+      });
+      expect(refund.status).toBe("pending");
+      expect(refund.en).toMatch(/sent again/);
+      const refundRow = row(t, refund);
+      expect(refundRow).toMatchObject({ status: "pending", advice: "queued" });
+      // The host did refund it: the answer was what went missing.
+      expect(twin(t, refundRow)).toMatchObject({ transaction: "refund", approved: true });
+      const sent = wire.filter((w) => w.mti === "0220" && w.fields[11] === refundRow.stan).length;
+      expect(await t.app.advices.flushRepeats(signal())).toEqual({ sent: 1, left: 0 });
+      expect(t.app.journal.get(refundRow.id)).toMatchObject({
+        status: "approved",
+        advice: "sent",
+        responseCode: "00",
+      });
+      expect(wire.filter((w) => w.mti === "0220" && w.fields[11] === refundRow.stan).length).toBe(sent + 1);
+      // Refunded once: the repeat was answered as a retransmission, not booked again.
+      expect(ledger(t).filter((e) => e.transaction === "refund" && e.stan === refundRow.stan).length).toBe(1);
+    }
+    expect(ledger(t).find((e) => e.seq === twin(t, sale)!.seq)!.refunded).toBe(2200);
   });
 
   it("refund with the card and the original's RRN: approved, refund entry in the host ledger", async () => {

@@ -8,13 +8,7 @@ import {
   verifyCda,
 } from "../../../../../protocol/emv/index.js";
 import { parseField55 } from "../../../../../protocol/iso8583/subfields/field55.js";
-import {
-  decodeTlv,
-  encodeTlv,
-  findAllTags,
-  findTag,
-  type TlvNode,
-} from "../../../../../protocol/tlv/index.js";
+import { decodeTlv, findAllTags, findTag, type TlvNode } from "../../../../../protocol/tlv/index.js";
 import { DEFAULT_CARDS } from "../../../../../tools/host-sim/index.js";
 import {
   type EmvCardApplet,
