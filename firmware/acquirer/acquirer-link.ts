@@ -121,12 +121,27 @@ export class AcquirerLink {
   private inFlight: InFlight | undefined;
   private connecting: { abort(reason: "closed"): void } | undefined;
   private closing: Promise<void> | undefined;
+  private responseTimeout: number;
 
   constructor(private readonly options: AcquirerLinkOptions) {
+    this.responseTimeout = options.responseTimeoutMs;
     this.clock = options.clock ?? systemClock;
     this.keepAlive = options.keepAlive ?? true;
     this.spec = options.spec ?? cupSpec;
     this.backoff = new ConnectBackoff(options.backoff ?? DEFAULT_BACKOFF);
+  }
+
+  /** How long an exchange waits for its answer. */
+  get responseTimeoutMs(): number {
+    return this.responseTimeout;
+  }
+
+  /** The host's own figure (a TMS parameter download) replaces the configured one from the next exchange. */
+  setResponseTimeout(ms: number): void {
+    if (!Number.isInteger(ms) || ms < 1000 || ms > 120_000) {
+      throw new RangeError(`response timeout ${ms} ms is outside 1000–120000`);
+    }
+    this.responseTimeout = ms;
   }
 
   /** Exchanges queued or running. */
@@ -344,10 +359,10 @@ export class AcquirerLink {
         this.emit({ kind: "timeout", mti: expect.mti, stan: expect.stan });
         flight.fail(
           new AcquirerTimeoutError(
-            `no ${expect.mti} for STAN ${expect.stan} within ${this.options.responseTimeoutMs} ms`,
+            `no ${expect.mti} for STAN ${expect.stan} within ${this.responseTimeout} ms`,
           ),
         );
-      }, this.options.responseTimeoutMs);
+      }, this.responseTimeout);
       // From here the bytes may reach the host: any failure now needs the caller's reversal logic.
       flight.sent = true;
       connection.write(frame);

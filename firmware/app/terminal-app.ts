@@ -169,6 +169,12 @@ export class TerminalApp {
       emv: emvConfig,
       emvInput: settings.emv,
       log,
+      onParameters: ({ timeoutSeconds }) => {
+        // 12 超时时间: the host's answer timeout, in whole seconds (00 = keep the configured one).
+        if (timeoutSeconds !== undefined && timeoutSeconds > 0) {
+          this.link.setResponseTimeout(Math.min(120, Math.max(1, timeoutSeconds)) * 1000);
+        }
+      },
     });
     this.tms.load();
     this.payments = new PaymentFlow({

@@ -39,6 +39,8 @@ export interface TerminalTmsOptions {
   emv: TerminalConfig;
   emvInput: TerminalConfigInput;
   log: FlowLogger;
+  /** Called with the parameters in force (at boot from the file, and after each download). */
+  onParameters?: (parameters: TerminalParameters) => void;
 }
 
 export interface TmsOutcome {
@@ -113,7 +115,8 @@ export class TerminalTms {
       this.blacklisted = new Set(data as string[]);
     });
     read(TMS_FILES.parameters, (data) => {
-      this.params = data as TerminalParameters;
+      this.params = checkParameterFile(data);
+      this.options.onParameters?.(this.parameters);
     });
   }
 
@@ -215,7 +218,10 @@ export class TerminalTms {
     if (checked.capks) for (const capk of checked.capks) this.options.capks.add(capk);
     if (checked.aids) this.applyAids(checked.aids);
     if (checked.blacklist) this.blacklisted = new Set(checked.blacklist);
-    if (checked.parameters) this.params = checked.parameters;
+    if (checked.parameters) {
+      this.params = checked.parameters;
+      this.options.onParameters?.(this.parameters);
+    }
   }
 
   /** The EMV config parser is the judge: the whole config with these AIDs must parse. */
@@ -312,4 +318,27 @@ function messageOf(error: unknown): { zh: string; en: string } {
   const text = (error as Error)?.message ?? String(error);
   if (error instanceof ProtocolError) return { zh: `数据格式错误 ${text}`, en: `malformed data: ${text}` };
   return { zh: text, en: text };
+}
+
+/** tms-params.json as a previous download wrote it: each known key with its type, nothing else. */
+function checkParameterFile(data: unknown): TerminalParameters {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new Error("parameters must be an object");
+  }
+  const types: Record<keyof TerminalParameters, (v: unknown) => boolean> = {
+    applicationType: (v) => typeof v === "string",
+    timeoutSeconds: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 99,
+    retries: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9,
+    transactionPhones: (v) => Array.isArray(v) && v.every((x) => typeof x === "string"),
+    managementPhone: (v) => typeof v === "string",
+    tipsSupported: (v) => typeof v === "boolean",
+    tipPercent: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 99,
+    manualEntryAllowed: (v) => typeof v === "boolean",
+  };
+  for (const [key, value] of Object.entries(data)) {
+    const ok = types[key as keyof TerminalParameters];
+    if (!ok) throw new Error(`unknown parameter ${key}`);
+    if (!ok(value)) throw new Error(`parameter ${key} has a wrong value`);
+  }
+  return data as TerminalParameters;
 }

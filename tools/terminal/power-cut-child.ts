@@ -16,7 +16,6 @@
 import type { TerminalApp } from "../../firmware/app/terminal-app.js";
 import type { CardInput } from "../../firmware/card-entry/index.js";
 import type { ExportedRecord } from "../../firmware/journal/journal-export.js";
-import type { PaymentResult } from "../../firmware/transactions/payment-flow.js";
 import { RigTerminal } from "./rig-terminal.js";
 
 export const POWER_CUT_SCENARIOS = [
@@ -237,38 +236,25 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-/** One payment as the merchant runs it: wait for the card, present it, pay, print the slip, take the card. */
-async function sale(
+/** A sale as the merchant runs it: wait for the card, present it, pay, print the slip, take the card. */
+function sale(
   terminal: RigTerminal,
   amount: number,
   how: "swipe" | "insert",
   cardName: string,
 ): Promise<Record<string, unknown>> {
-  const { app, rig } = terminal;
-  const signal = AbortSignal.timeout(20_000);
-  const waiting = app.waitForCard(signal);
-  if (how === "swipe") await rig.swipe(cardName);
-  else rig.insert(cardName);
-  const card: CardInput = await waiting;
-  const paid: PaymentResult = await app.pay({ type: "sale", amount, card, signal });
-  const out: Record<string, unknown> = {
-    status: paid.status,
-    responseCode: paid.responseCode,
-    journalId: paid.journalId,
-  };
-  if (paid.journalId !== undefined && paid.status === "approved") {
-    out.print = await app.printSlip(paid.journalId, { signal });
-  }
-  rig.remove();
-  await app.waitForCardRemoval(signal);
-  return out;
+  return pay(terminal, {
+    type: "sale",
+    amount,
+    present: () => (how === "swipe" ? terminal.rig.swipe(cardName) : terminal.rig.insert(cardName)),
+  });
 }
 
-/** Any other payment (void, refund, pre-auth family), the card presented first when `present` is given. */
+/** One payment, the card presented first when `present` is given; the slip printed when approved. */
 async function pay(
   terminal: RigTerminal,
   request: {
-    type: "void" | "refund" | "preauth" | "preauth-completion";
+    type: "sale" | "void" | "refund" | "preauth" | "preauth-completion";
     amount: number;
     original?: { stan?: string; rrn?: string; authCode?: string; date?: string };
     present?: () => Promise<void> | void;

@@ -89,6 +89,36 @@ describe("TerminalTms", () => {
     expect(again.parameters.timeoutSeconds).toBe(45);
   });
 
+  it("hands the parameters in force to the terminal, and skips a parameter file that does not check out", async () => {
+    const seen: unknown[] = [];
+    const dir = mkdtempSync(join(tmpdir(), "tms-"));
+    dirs.push(dir);
+    const warnings: string[] = [];
+    const open = () =>
+      new TerminalTms({
+        dir,
+        link: fakeHost({ aids: [debitAid] }),
+        counters,
+        capks: new CapkStore(),
+        emv: unionPayTerminalConfig(),
+        emvInput: UNIONPAY_DEFAULTS,
+        log: { ...quiet, warn: (_o: unknown, m: string) => warnings.push(m) },
+        onParameters: (p) => seen.push(p),
+      });
+    expect((await open().downloadAll()).ok).toBe(true);
+    expect(seen).toEqual([{ timeoutSeconds: 45, retries: 2, manualEntryAllowed: true }]);
+    open().load();
+    expect(seen).toHaveLength(2);
+    for (const bad of [{ timeoutSeconds: "45" }, { timeoutSeconds: 45, dialPrefix: "9" }, [1, 2]]) {
+      writeFileSync(join(dir, "tms-params.json"), JSON.stringify(bad));
+      const tms = open();
+      tms.load();
+      expect(tms.parameters).toEqual({});
+    }
+    expect(seen).toHaveLength(2);
+    expect(warnings.filter((w) => w === "TMS file ignored")).toHaveLength(3);
+  });
+
   it("a bad checksum refuses the whole download: nothing written, nothing applied", async () => {
     const host = fakeHost({ blacklist: ["6225880000000001"] });
     host.data.capks = testCapkRecords().map((c, i) => (i === 2 ? { ...c, checksum: "00".repeat(20) } : c));

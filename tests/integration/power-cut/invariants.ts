@@ -1,3 +1,4 @@
+import { KIND_OF } from "../../../firmware/transactions/kinds.js";
 import type { LedgerEntry } from "../../../tools/host-sim/ledger.js";
 import type { PowerCutReport } from "../../../tools/terminal/power-cut-child.js";
 import type { HostExchange } from "./power-cut-harness.js";
@@ -37,17 +38,10 @@ const isMoney = (e: LedgerEntry) => e.mti !== "0400" && MONEY.has(e.transaction)
 const inForce = (e: LedgerEntry) => e.approved && e.status !== "reversed";
 /** A 0400 that undid an approved original (the host notes "reversed seq N"). */
 const tookEffect = (e: LedgerEntry) => e.mti === "0400" && /reversed seq \d+/.test(e.note ?? "");
-/** The ledger's name for a journal row's type (firmware/transactions/kinds.ts). */
-const SIM_KIND: Readonly<Record<string, string>> = {
-  sale: "sale",
-  void: "void",
-  refund: "refund",
-  preauth: "preAuth",
-  "preauth-void": "preAuthVoid",
-  "preauth-completion": "completion",
-  "preauth-completion-advice": "completionAdvice",
-  "preauth-completion-void": "completionVoid",
-};
+/** The ledger's name for a journal row's type: the factor-table kind (balance inquiries move no money). */
+const SIM_KIND: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(KIND_OF).filter(([type]) => type !== "balance"),
+);
 
 /**
  * Nothing charged twice: per STAN at most one money request of a kind reached the host, and at most one

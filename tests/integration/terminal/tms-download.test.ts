@@ -75,6 +75,24 @@ describe("TMS downloads on the rig (header 处理要求 after sign-in)", () => {
     expect(menu.en).toMatch(/3 CA public keys, 6 AIDs/);
   });
 
+  it("处理要求 1: the terminal parameters are stored, the host's timeout is applied, and kept across a reboot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tms-rig-"));
+    dirs.push(dir);
+    const host = {
+      tms: { parameters: { timeoutSeconds: 45, retries: 3, manualEntryAllowed: false } },
+      behaviours: [{ match: { transaction: "signIn" as const }, processingRequirement: 1, times: 1 }],
+    };
+    const day = await start(host, dir);
+    const { app } = day.t;
+    expect(app.tms.lastOutcome).toMatchObject({ ok: true });
+    expect(app.tms.parameters).toMatchObject({ timeoutSeconds: 45, retries: 3, manualEntryAllowed: false });
+    expect(app.link.responseTimeoutMs).toBe(45_000);
+    await day.t.stop({ keepDir: true });
+    days.splice(days.indexOf(day), 1);
+    const again = await start(undefined, dir);
+    expect(again.t.app.link.responseTimeoutMs).toBe(45_000);
+  });
+
   it("a CAPK with a bad checksum is refused and the old file is kept", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tms-rig-"));
     dirs.push(dir);
