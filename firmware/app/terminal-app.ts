@@ -161,6 +161,8 @@ export class TerminalApp {
       noSignatureLimit: settings.receipts.noSignatureLimit,
     };
     this.risk = new RiskPolicy(settings.limits, { now: () => this.clock().getTime() });
+    // Built from the AID list in force; rebuilt whenever the TMS replaces it (boot file or a download).
+    let entryPoint = buildEntryPoint(chip);
     this.tms = new TerminalTms({
       dir,
       link: this.session,
@@ -175,6 +177,9 @@ export class TerminalApp {
           this.link.setResponseTimeout(Math.min(120, Math.max(1, timeoutSeconds)) * 1000);
         }
       },
+      onAids: () => {
+        entryPoint = buildEntryPoint(chip);
+      },
     });
     this.tms.load();
     this.payments = new PaymentFlow({
@@ -187,7 +192,7 @@ export class TerminalApp {
       log,
       chip,
       ...(devices.contact ? { contact: devices.contact } : {}),
-      ...(devices.nfc ? { nfc: devices.nfc, entryPoint: buildEntryPoint(chip) } : {}),
+      ...(devices.nfc ? { nfc: devices.nfc, entryPoint: () => entryPoint } : {}),
       fallbackAllowed: settings.features.fallback,
       screenCard: (card) => this.tms.screenCard(card),
     });

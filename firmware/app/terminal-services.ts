@@ -2,6 +2,7 @@ import { AdminError } from "../admin/index.js";
 import type { CardInput } from "../card-entry/index.js";
 import { type InstantSettlementReport, instantSummaryText } from "../instant-settlement/index.js";
 import { feeSummary } from "../pricing/index.js";
+import { SlipPrintError } from "../receipts/index.js";
 import { AUTH_REFUSALS, type AuthorizationRefusal, changeOwnPassword } from "../terminal/index.js";
 import type { TerminalServices, TransactionOutcome } from "../terminal/terminal-services.js";
 import { TransactionError } from "../transactions/transaction-error.js";
@@ -183,6 +184,14 @@ export function terminalServices(app: TerminalApp, clock: () => Date = () => new
         await app.printInstantSettlement(instant);
         return { ok: true };
       } catch (error) {
+        if (error instanceof SlipPrintError && error.reason === "paper-out") {
+          return {
+            ok: false,
+            paperOut: true,
+            zh: "打印机缺纸 请装纸",
+            en: "Printer out of paper: load paper",
+          };
+        }
         return { ok: false, paperOut: false, ...failure(error) };
       }
     },

@@ -41,6 +41,8 @@ export interface TerminalTmsOptions {
   log: FlowLogger;
   /** Called with the parameters in force (at boot from the file, and after each download). */
   onParameters?: (parameters: TerminalParameters) => void;
+  /** Called once the live EMV config's AIDs were replaced (at boot from the file, and after each download). */
+  onAids?: (aids: TerminalConfig["aids"]) => void;
 }
 
 export interface TmsOutcome {
@@ -234,6 +236,8 @@ export class TerminalTms {
   private applyAids(aids: TerminalConfig["aids"]): void {
     const live = this.options.emv.aids;
     live.splice(0, live.length, ...aids);
+    // The contactless entry point copied the old combinations and limits: its owner rebuilds it now.
+    this.options.onAids?.(live);
   }
 
   private knownAid(record: AidRecord): AidInput | undefined {

@@ -63,7 +63,8 @@ export interface PaymentFlowOptions {
   chip: ChipContext;
   contact?: ContactCardReader;
   nfc?: ContactlessReader;
-  entryPoint?: EntryPoint;
+  /** The entry point in force, asked per tap: a TMS AID download replaces it while the terminal runs. */
+  entryPoint?: () => EntryPoint;
   /** Accept a swipe of a chip card after its chip failed. */
   fallbackAllowed: boolean;
   /** Per-card velocity, checked once the card is read (firmware/risk). */
@@ -217,7 +218,7 @@ export class PaymentFlow {
     }
     if (!this.options.nfc || !this.options.entryPoint)
       throw new TransactionError("card", "无非接读卡器", "No contactless reader");
-    const result = await readContactless(this.options.nfc, this.options.entryPoint, read, chip);
+    const result = await readContactless(this.options.nfc, this.options.entryPoint(), read, chip);
     if (result === "insert")
       return { status: "failed", retry: "insert", ...text("请插卡", "Insert the card") };
     if (result === "again")

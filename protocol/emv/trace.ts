@@ -1,3 +1,4 @@
+import { HexError } from "../errors.js";
 import { fromHex, toHex } from "../hex.js";
 import { parseCommandApdu, splitResponse, swHex } from "../iso7816/apdu.js";
 import { swMeaning } from "../iso7816/status-words.js";
@@ -29,7 +30,7 @@ export function parseEmvTrace(json: unknown): TraceExchange[] {
     if (r !== undefined && r !== null && typeof r !== "string") {
       throw new EmvDataError('"r" must be a hex string or null', { path: `${path}.r` });
     }
-    return { c: fromHex(c, `${path}.c`), r: typeof r === "string" ? fromHex(r, `${path}.r`) : undefined };
+    return { c: hexOf(c, `${path}.c`), r: typeof r === "string" ? hexOf(r, `${path}.r`) : undefined };
   });
 }
 
@@ -137,4 +138,20 @@ function explain(ins: number, node: TlvNode): string[] {
 
 function indent(lines: readonly string[], prefix: string): string[] {
   return lines.map((line) => `${prefix}${line}`);
+}
+
+/** Hex of a trace entry; bad hex is the trace's own error (EmvDataError), like every other fault in it. */
+function hexOf(text: string, path: string): Buffer {
+  try {
+    return fromHex(text, path);
+  } catch (error) {
+    if (!(error instanceof HexError)) throw error;
+    const where = `${path}${error.offset === undefined ? "" : `, offset ${error.offset}`}: `;
+    const detail = error.message.startsWith(where) ? error.message.slice(where.length) : error.message;
+    throw new EmvDataError(detail, {
+      path,
+      ...(error.offset === undefined ? {} : { offset: error.offset }),
+      cause: error,
+    });
+  }
 }

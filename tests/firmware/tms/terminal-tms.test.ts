@@ -89,8 +89,9 @@ describe("TerminalTms", () => {
     expect(again.parameters.timeoutSeconds).toBe(45);
   });
 
-  it("hands the parameters in force to the terminal, and skips a parameter file that does not check out", async () => {
+  it("hands the parameters and AIDs in force to the terminal, and skips a parameter file that does not check out", async () => {
     const seen: unknown[] = [];
+    const aidLists: string[][] = [];
     const dir = mkdtempSync(join(tmpdir(), "tms-"));
     dirs.push(dir);
     const warnings: string[] = [];
@@ -104,11 +105,14 @@ describe("TerminalTms", () => {
         emvInput: UNIONPAY_DEFAULTS,
         log: { ...quiet, warn: (_o: unknown, m: string) => warnings.push(m) },
         onParameters: (p) => seen.push(p),
+        onAids: (aids) => aidLists.push(aids.map((a) => a.aid.toString("hex"))),
       });
     expect((await open().downloadAll()).ok).toBe(true);
     expect(seen).toEqual([{ timeoutSeconds: 45, retries: 2, manualEntryAllowed: true }]);
     open().load();
     expect(seen).toHaveLength(2);
+    // The AID list in force, after the download and again at boot (the contactless entry point is rebuilt).
+    expect(aidLists).toEqual([["a000000333010101"], ["a000000333010101"]]);
     for (const bad of [{ timeoutSeconds: "45" }, { timeoutSeconds: 45, dialPrefix: "9" }, [1, 2]]) {
       writeFileSync(join(dir, "tms-params.json"), JSON.stringify(bad));
       const tms = open();

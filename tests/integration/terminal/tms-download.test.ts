@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { terminalServices } from "../../../firmware/app/terminal-services.js";
+import { UNIONPAY_DEFAULTS } from "../../../firmware/emv/shared/terminal-config.js";
 import { loadTestCapks } from "../../../tools/rig/cards/emv/index.js";
 import type { RigTerminalOptions } from "../../../tools/terminal/rig-terminal.js";
-import { type Day, insert, PAN, pay, quick, startDay, swipe, tap } from "./support/rig-day.js";
+import { type Day, insert, PAN, pay, quick, signal, startDay, swipe, tap } from "./support/rig-day.js";
 
 const days: Day[] = [];
 const dirs: string[] = [];
@@ -73,6 +74,29 @@ describe("TMS downloads on the rig (header 处理要求 after sign-in)", () => {
     const menu = await terminalServices(app).downloadParameters();
     expect(menu).toMatchObject({ ok: true, zh: expect.stringMatching(/参数下载成功/) });
     expect(menu.en).toMatch(/3 CA public keys, 6 AIDs/);
+  });
+
+  it("处理要求 5: a lower contactless limit reaches the entry point at once, without a restart", async () => {
+    const debit = "A000000333010101";
+    // The host's AID list: the defaults, with a 10.00 contactless transaction limit (DF20) for debit.
+    const aids = UNIONPAY_DEFAULTS.aids.map(({ aid }) =>
+      aid.toUpperCase() === debit ? { aid, contactlessTransactionLimit: 1000 } : { aid },
+    );
+    const day = await start({ tms: { aids } });
+    const { app } = day.t;
+    expect((await pay(day.t, { amount: 1300, card: tap("cup-debit") })).status).toBe("approved");
+
+    day.t.host.addBehaviour({ match: { transaction: "signIn" }, processingRequirement: 5, times: 1 });
+    await app.signIn(signal());
+    expect(app.tms.lastOutcome).toMatchObject({ ok: true, counts: { aids: 6 } });
+    // Pre-processing: amount ≥ DF20 ⇒ contactless not allowed ⇒ Try Another Interface, nothing goes online.
+    const before = day.wire.length;
+    const refused = await pay(day.t, { amount: 1300, card: tap("cup-debit") });
+    expect(refused).toMatchObject({ status: "failed", retry: "insert", zh: "请插卡" });
+    expect(day.wire.slice(before).filter((w) => w.mti.startsWith("02"))).toEqual([]);
+    // Under the new limit the tap still goes through; over it, the chip does.
+    expect((await pay(day.t, { amount: 900, card: tap("cup-debit") })).status).toBe("approved");
+    expect((await pay(day.t, { amount: 1300, card: insert("cup-debit") })).status).toBe("approved");
   });
 
   it("处理要求 1: the terminal parameters are stored, the host's timeout is applied, and kept across a reboot", async () => {
