@@ -56,3 +56,15 @@ export function markHealthy(dir: string): SlotName | null {
   writeBootState(dir, { ...state, active: state.trial, trial: null, trialBootsLeft: 0 });
   return state.trial;
 }
+
+/**
+ * Called by the boot loader when a trial slot did not reach idle in time (it was stopped): drops the
+ * trial so the active slot (or the factory release) boots next. Returns false, changing nothing, when
+ * `slot` is no longer on trial: it was marked healthy in the meantime.
+ */
+export function abandonTrial(dir: string, slot: SlotName): boolean {
+  const state = readBootState(dir);
+  if (state.trial !== slot) return false;
+  writeBootState(dir, { ...state, trial: null, trialBootsLeft: 0 });
+  return true;
+}

@@ -1,4 +1,4 @@
-export { type BootChoice, bootSelect, markHealthy } from "./boot-select.js";
+export { abandonTrial, type BootChoice, bootSelect, markHealthy } from "./boot-select.js";
 export {
   BOOT_STATE_FILE,
   type BootState,
@@ -8,6 +8,12 @@ export {
   type SlotName,
   writeBootState,
 } from "./boot-state.js";
+export {
+  acquireInstallLock,
+  INSTALL_LOCK_FILE,
+  type InstallLock,
+  withInstallLock,
+} from "./install-lock.js";
 export {
   DEFAULT_TRIAL_BOOTS,
   type InstallOptions,

@@ -5,6 +5,7 @@ import {
   unpackArchive,
 } from "../../protocol/image/index.js";
 import { otherSlot, readBootState, type SlotName, writeBootState } from "./boot-state.js";
+import { withInstallLock } from "./install-lock.js";
 import { removeLeftovers, type UnpackProgress, writeSlot } from "./slot-writer.js";
 import type { TrustedKey } from "./trusted-keys.js";
 import { UpdateError } from "./update-error.js";
@@ -36,7 +37,8 @@ export interface InstallResult {
 /**
  * Checks an image (signature by a trusted key, target, anti-rollback), writes it into the inactive slot
  * and puts that slot on trial. Every refusal is an UpdateError before anything is written; a failure
- * or power cut during the write leaves boot.json and the running slot as they were.
+ * or power cut during the write leaves boot.json and the running slot as they were. While another
+ * process is installing it refuses with "install-in-progress" (see install-lock.ts).
  */
 export function installUpdate(image: Uint8Array, options: InstallOptions): InstallResult {
   const parsed = verifyImage(image, options.trustedKeys);
@@ -66,6 +68,16 @@ export function installUpdate(image: Uint8Array, options: InstallOptions): Insta
     throw error;
   }
 
+  // Under the install lock from reading boot.json to writing it: a serial flash and an SSH install at
+  // the same moment would otherwise both pick the same slot and both write boot.json.
+  return withInstallLock(options.dir, () => stageEntries(manifest, entries, options));
+}
+
+function stageEntries(
+  manifest: ImageManifest,
+  entries: ReturnType<typeof unpackArchive>,
+  options: InstallOptions,
+): InstallResult {
   const state = readBootState(options.dir);
   if (state.trial !== null) {
     // The trial slot may be the one running now: it must prove itself (or roll back) before it is replaced.

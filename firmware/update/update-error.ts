@@ -8,6 +8,7 @@ export type UpdateRefusal =
   | "rollback"
   | "reinstall"
   | "trial-pending"
+  | "install-in-progress"
   | "bad-state"
   | "no-bootable-slot";
 

@@ -29,6 +29,12 @@ const BoardConfigSchema = z.strictObject({
    * following start (a crash-looping image never gets a second chance to hold the terminal).
    */
   trialBoots: z.int().min(1).max(10).default(1),
+  /**
+   * Seconds a firmware started on trial gets to reach idle (be marked healthy). A trial that hangs
+   * without crashing is then stopped and rolled back at once, instead of holding the terminal until
+   * the next start. Cold start with a slow PIN pad or network must fit well inside it.
+   */
+  trialDeadlineSeconds: z.number().positive().max(86_400).default(300),
   /** node_modules of the installed release: slots hold only compiled JS and resolve packages here. */
   nodeModules: z.string().min(1).optional(),
   /** Image target; defaults to this board's `${platform}-${arch}`. */

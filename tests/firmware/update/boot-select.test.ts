@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  abandonTrial,
   bootSelect,
   installUpdate,
   markHealthy,
@@ -98,5 +99,21 @@ describe("bootSelect / markHealthy", () => {
     const dir = pendingUpdate();
     writeFileSync(join(dir, "boot.json"), "{ not json");
     expect(() => bootSelect(dir)).toThrow(/bad-state/);
+  });
+});
+
+describe("abandonTrial (the launcher's trial deadline)", () => {
+  it("drops the trial so the active slot boots next, and does nothing once the slot was marked healthy", () => {
+    const dir = pendingUpdate(3);
+    expect(bootSelect(dir)).toMatchObject({ slot: "b", trial: true, trialBootsLeft: 2 });
+    expect(abandonTrial(dir, "b")).toBe(true);
+    expect(readBootState(dir)).toMatchObject({ active: "a", trial: null, trialBootsLeft: 0 });
+    expect(bootSelect(dir)).toMatchObject({ slot: "a", trial: false, version: "1.0.0" });
+
+    const healthy = pendingUpdate();
+    bootSelect(healthy);
+    markHealthy(healthy); // reached idle while the launcher was stopping it
+    expect(abandonTrial(healthy, "b")).toBe(false);
+    expect(readBootState(healthy)).toMatchObject({ active: "b", trial: null });
   });
 });

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBootState } from "../../../firmware/update/index.js";
@@ -59,6 +60,35 @@ describe("posctl board install (the board side of flash --ssh)", () => {
     const older = await posctl("board", "install", "--config", b.configPath, old);
     expect(older.stdout).toMatch(/^verdict: refused: rollback: image 0\.9\.0 is older than running 1\.0\.0/);
     expect(readBootState(join(b.dataDir, "update"))).toMatchObject({ active: null, trial: null });
+  });
+
+  it("refuses while another installer holds the lock (exit 3, its pid named), takes a dead one's lock over", async () => {
+    const b = board();
+    const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    await new Promise((resolve) => other.once("spawn", resolve));
+    const exited = new Promise((resolve) => other.once("exit", resolve));
+    try {
+      const updateDir = join(b.dataDir, "update");
+      mkdirSync(updateDir, { recursive: true });
+      writeFileSync(join(updateDir, "install.lock"), `${other.pid}\n`); // e.g. the serial listener, mid-write
+      const path = file(b, "v110.img", firmwareImage(b.signingKey, "1.1.0", true));
+      const busy = await posctl("board", "install", "--config", b.configPath, path);
+      expect(busy).toMatchObject({
+        exitCode: 3,
+        stdout: `verdict: refused: install-in-progress: another install is in progress (pid ${other.pid})\n`,
+      });
+      expect(readBootState(updateDir)).toMatchObject({ active: null, trial: null });
+
+      other.kill("SIGKILL");
+      await exited; // it died holding the lock
+      const again = file(b, "v110.img", firmwareImage(b.signingKey, "1.1.0", true));
+      const ok = await posctl("board", "install", "--config", b.configPath, again);
+      expect(ok.exitCode).toBe(0);
+      expect(readBootState(updateDir)).toMatchObject({ trial: "a", versions: { a: "1.1.0" } });
+      expect(existsSync(join(updateDir, "install.lock"))).toBe(false);
+    } finally {
+      other.kill("SIGKILL");
+    }
   });
 
   it("names the field of a bad board config (exit 2)", async () => {

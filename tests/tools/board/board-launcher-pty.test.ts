@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSerialLink } from "../../../drivers/link/serial-link.js";
@@ -177,5 +177,23 @@ describe("board launcher: A/B boot with serial flashing", () => {
     const next = await b.start(); // nothing staged: the factory release again
     expect(next.line).toBe("idle 1.0.0");
     await next.stop();
+  });
+
+  it("sends 'another install is in progress' back to the sender while an SSH install holds the lock", async () => {
+    const b = await board();
+    const run = await b.start();
+    const updateDir = join(b.dataDir, "update");
+    mkdirSync(updateDir, { recursive: true });
+    // `posctl board install` in another process (here: this test process, alive) is staging right now.
+    writeFileSync(join(updateDir, "install.lock"), `${process.pid}\n`);
+    const busy = await b.flash(firmwareImage(b.signingKey, "1.1.0", true));
+    expect(busy.verdict).toBe("refused");
+    expect(busy.reason).toContain(`another install is in progress (pid ${process.pid})`);
+    expect(readBootState(updateDir)).toMatchObject({ active: null, trial: null });
+
+    rmSync(join(updateDir, "install.lock")); // that install finished
+    expect((await b.flash(firmwareImage(b.signingKey, "1.1.0", true))).verdict).toBe("ok");
+    expect(readBootState(updateDir)).toMatchObject({ trial: "a", versions: { a: "1.1.0" } });
+    await run.stop();
   });
 });
