@@ -6,7 +6,7 @@ import {
   type PeerCertificate,
   connect as tlsConnect,
 } from "node:tls";
-import type { CellularModem } from "../../drivers/modem/cellular-modem.js";
+import type { CellularModem, PdpOptions } from "../../drivers/modem/cellular-modem.js";
 import { AcquirerPinningError } from "./acquirer-errors.js";
 
 /**
@@ -98,7 +98,24 @@ export function tlsConnector(endpoint: TlsEndpoint): Connector {
   };
 }
 
-/** A socket on the modem's own TCP/IP stack (AT+QIOPEN); ModemSocket is already a Duplex. */
-export function modemConnector(modem: CellularModem, host: string, port: number): Connector {
-  return (signal) => modem.openSocket(host, port, signal ? { signal } : {});
+/** China Mobile's public APN: the context used until the settings name the acquirer's own APN. */
+export const DEFAULT_MODEM_PDP: PdpOptions = { apn: "CMNET" };
+
+/**
+ * A socket on the modem's own TCP/IP stack (AT+QIOPEN); ModemSocket is already a Duplex. Each connect
+ * checks the SIM first (a pulled SIM fails as SimMissingError, not as a vague registration error) and
+ * makes sure the PDP context is up (activatePdp is a no-op when QIACT? already shows it active).
+ */
+export function modemConnector(
+  modem: CellularModem,
+  host: string,
+  port: number,
+  pdp: PdpOptions = DEFAULT_MODEM_PDP,
+): Connector {
+  return async (signal) => {
+    const call = signal ? { signal } : {};
+    await modem.checkSim(call);
+    await modem.activatePdp(pdp, call);
+    return modem.openSocket(host, port, call);
+  };
 }

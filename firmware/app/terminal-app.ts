@@ -513,7 +513,7 @@ function connectorFor(settings: TerminalSettings, devices: TerminalDevices): Con
   const host = settings.host;
   if (host.transport === "modem") {
     if (!devices.modem) throw new Error("host.transport is modem but devices.modem is not configured");
-    return modemConnector(devices.modem, host.host, host.port);
+    return modemConnector(devices.modem, host.host, host.port, { apn: host.apn });
   }
   if (host.transport === "tls")
     return tlsConnector({ host: host.host, port: host.port, ...(host.tls ?? {}) });

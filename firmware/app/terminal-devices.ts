@@ -93,7 +93,7 @@ async function check(
  */
 export async function selfTest(devices: TerminalDevices): Promise<DeviceFault[]> {
   const faults: DeviceFault[] = [];
-  const { pinpad, contact, magstripe, nfc, printer } = devices;
+  const { pinpad, contact, magstripe, nfc, printer, modem } = devices;
   await Promise.all([
     pinpad
       ? check(faults, "pinpad", true, async () => {
@@ -105,6 +105,8 @@ export async function selfTest(devices: TerminalDevices): Promise<DeviceFault[]>
     magstripe ? check(faults, "magstripe", false, () => magstripe.open()) : undefined,
     nfc ? check(faults, "nfc", false, () => nfc.open()) : undefined,
     printer ? check(faults, "printer", false, () => printer.status()) : undefined,
+    // A missing SIM shows at boot rather than at the first sign-in (the link names it again there).
+    modem ? check(faults, "modem", false, () => modem.checkSim()) : undefined,
   ]);
   return faults;
 }

@@ -74,6 +74,14 @@ const hostSection = z.strictObject({
   port: integer(1, 65535),
   /** Only with transport "tls". */
   tls: tlsSection.optional(),
+  /**
+   * The modem's data connection (transport "modem"): CMNET (China Mobile), UNINET (Unicom), CTNET
+   * (Telecom) or the acquirer's private APN.
+   */
+  apn: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: "expected an APN (letters, digits, dots, dashes)" })
+    .default("CMNET"),
   connectTimeoutMs: integer(100, 120_000).default(10_000),
   /** How long a request waits for its answer before a reversal is due (CUP hosts: 30..60 s). */
   responseTimeoutMs: integer(1_000, 300_000).default(30_000),

@@ -16,17 +16,17 @@ afterEach(async () => {
 
 /**
  * A modem whose "module TCP stack" is a loopback socket: QISEND writes to it, received bytes wait in
- * the module buffer until QIRD, the peer closing raises `+QIURC: "closed"`. Only openSocket is used.
+ * the module buffer until QIRD, the peer closing raises `+QIURC: "closed"`. SIM and PDP always ready.
  */
 function loopbackModem(): CellularModem & { opened: { host: string; port: number; signal: boolean }[] } {
   const unused = () => Promise.reject(new Error("not used by the acquirer link"));
   const opened: { host: string; port: number; signal: boolean }[] = [];
   return {
     opened,
-    checkSim: unused,
+    checkSim: () => Promise.resolve(),
     registration: unused,
     signalQuality: unused,
-    activatePdp: unused,
+    activatePdp: () => Promise.resolve({ context: 1, ip: "10.64.12.7" }),
     close: () => Promise.resolve(),
     async openSocket(host, port, call) {
       opened.push({ host, port, signal: call?.signal !== undefined });

@@ -58,6 +58,8 @@ const rows: Row[] = [
   { set: "terminal.serialNumber", value: "" },
   { set: "terminal", value: "T1", says: /expected an object/ },
   { set: "host", value: undefined, says: /missing/ },
+  { set: "host.apn", value: "cm net", says: /expected an APN/ },
+  { set: "host.apn", value: "", says: /expected an APN/ },
   { set: "host.transport", value: "udp", says: /expected one of "tcp", "tls", "modem" \(got "udp"\)/ },
   { set: "host.host", value: "bad host" },
   { set: "host.host", value: "" },

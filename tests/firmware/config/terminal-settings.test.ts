@@ -35,6 +35,7 @@ describe("defaults", () => {
       port: 8583,
       connectTimeoutMs: 10_000,
       responseTimeoutMs: 30_000,
+      apn: "CMNET",
       keepAlive: true,
       tpdu: { destination: "0003", source: "0000" },
       header: { applicationType: "60", specVersion: "31", softwareVersion: "000000" },

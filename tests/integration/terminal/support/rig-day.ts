@@ -157,7 +157,7 @@ export function row(t: RigTerminal, result: PaymentResult): TransactionRecord {
   return record;
 }
 
-/** The host's financial ledger entries (0200/0100/0220…, not reversals) of this terminal. */
+/** The host ledger: every entry it booked, requests and reversals (0400) alike. */
 export function ledger(t: RigTerminal): LedgerEntry[] {
   return t.host.ledger().transactions;
 }
