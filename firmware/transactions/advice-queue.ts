@@ -9,7 +9,7 @@ import { decipherPan } from "./stored-pan.js";
 /**
  * Store-and-forward: chip approvals made offline (and advices the host did not acknowledge) are sent as
  * 0220 before settlement. The host cannot decline an advice; an answer of any kind marks it sent. A row
- * whose PAN can no longer be deciphered (its TDK replaced) goes with field 35-less data and field 2 absent.
+ * whose PAN can no longer be deciphered (its key erased) goes with field 35-less data and field 2 absent.
  *
  * The same queue repeats a refund (0220, which has no reversal) whose answer never came or could not be
  * trusted: sent again as it left, same STAN, it is either processed (the host never saw it) or answered

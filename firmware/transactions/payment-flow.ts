@@ -371,11 +371,21 @@ export class PaymentFlow {
     if (macValid === false || (macValid === undefined && reply.approved)) {
       log.error({ stan, code: reply.code }, "response MAC invalid");
       if (!record.reversal) {
-        // Not reversible (a refund): the answer cannot be trusted either way, so the request goes again.
-        return this.repeatLater(
-          record,
-          text("应答MAC错 退货将自动重发", "Response MAC error: the refund is sent again"),
-        );
+        // Not reversible. A refund's answer cannot be trusted either way, so the request goes again; a
+        // balance inquiry moved nothing and simply failed.
+        if (repeatable(record)) {
+          return this.repeatLater(
+            record,
+            text("应答MAC错 退货将自动重发", "Response MAC error: the refund is sent again"),
+          );
+        }
+        journal.update(record.id, { status: "failed", responseCode: "A0" });
+        return {
+          journalId: record.id,
+          status: "failed",
+          responseCode: "A0",
+          ...text("MAC校验错 请重试", "Response MAC error: try again"),
+        };
       }
       return this.reverseNow(
         record,
@@ -480,7 +490,7 @@ export class PaymentFlow {
       };
     }
     if (!record.reversal) {
-      if (TRANSACTION_FACTORS[KIND_OF[record.type]].requestMti === "0220") {
+      if (repeatable(record)) {
         return this.repeatLater(
           record,
           text("交易超时 退货将自动重发", "Timed out: the refund is sent again"),
@@ -522,6 +532,11 @@ export class PaymentFlow {
       ...(after.status === "reversed" ? message : text("交易失败 冲正待发送", "Failed: reversal pending")),
     };
   }
+}
+
+/** A 0220 without a reversal (a refund): sent again as it left when its outcome is unknown. */
+function repeatable(record: TransactionRecord): boolean {
+  return TRANSACTION_FACTORS[KIND_OF[record.type]].requestMti === "0220";
 }
 
 function pick(o: { rrn?: string; authCode?: string; date?: string }) {

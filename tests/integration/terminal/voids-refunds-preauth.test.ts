@@ -201,4 +201,14 @@ describe("voids, refunds, pre-authorisations and balance on the rig", () => {
     expect(record).toMatchObject({ type: "balance", amount: 0, status: "approved" });
     expect(twin(t, record)).toMatchObject({ transaction: "balanceInquiry", approved: true });
   });
+
+  it("a balance answer with a bad MAC fails (A0) and is not sent again: it moved nothing", async () => {
+    const { t } = day;
+    t.host.addBehaviour({ match: { transaction: "balanceInquiry" }, badMac: true, times: 1 });
+    const result = await pay(t, { type: "balance", amount: 0, card: insert("cup-debit") });
+    expect(result).toMatchObject({ status: "failed", responseCode: "A0" });
+    expect(result.balance).toBeUndefined();
+    expect(row(t, result)).toMatchObject({ status: "failed", advice: "none" });
+    expect(t.app.journal.queuedAdvices()).toEqual([]);
+  });
 });
