@@ -61,6 +61,13 @@ class SerialLink implements ByteLink {
   }
 
   write(data: Buffer): Promise<void> {
+    // After a hang-up the binding has closed the port, and a write to a closed stream never calls back:
+    // refuse it at once rather than leave the caller waiting.
+    if (!this.port.isOpen) {
+      const gone = new DeviceDisconnectedError(this.path, "write failed: the port is closed");
+      this.listeners.emitClose(gone);
+      return Promise.reject(gone);
+    }
     return new Promise((resolve, reject) => {
       this.port.write(data, (error) => {
         if (!error) return resolve();
