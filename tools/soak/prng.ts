@@ -1,21 +1,19 @@
+import { seededRandom } from "../rig/fault-plan.js";
+
 /**
- * The soak's only source of chance: mulberry32, seeded, so a run replays exactly from its seed
- * (Math.random is never used).
+ * The soak's only source of chance: the rig's seeded mulberry32 (fault-plan.ts), so a run replays
+ * exactly from its seed (Math.random is never used).
  */
 export class Prng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.draw = seededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Integer in [min, max], both included. */

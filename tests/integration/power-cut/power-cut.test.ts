@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BehaviourRuleInput } from "../../../tools/host-sim/config.js";
+import { seededRandom } from "../../../tools/rig/fault-plan.js";
 import type { PowerCutArgs } from "../../../tools/terminal/power-cut-child.js";
 import {
   countersNeverReused,
@@ -291,18 +292,6 @@ const SCENARIO_TIMEOUT_MS = 180_000;
 /** Random cut moments per scenario in the random-moment test. */
 const RANDOM_MOMENTS = 6;
 
-/** mulberry32: a small seeded generator, so a failing moment can be run again. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("power cuts: the terminal killed at every journal write, then recovered", () => {
   it(
     "a swipe sale and its slip: nothing lost, nothing charged twice",
@@ -366,7 +355,8 @@ describe("power cuts: the terminal killed at every journal write, then recovered
         const baseline = await runOnce(name, "M00000", { kind: "none" });
         problems.push(...baseline.problems);
         expect(baseline.measuredMs, `${name}: the uncut run took no time`).toBeGreaterThan(0);
-        const next = seeded(name === "sale" ? 0x5eed : 0x7e57);
+        // Seeded, so a failing moment can be run again.
+        const next = seededRandom(name === "sale" ? 0x5eed : 0x7e57);
         for (let i = 1; i <= RANDOM_MOMENTS; i++) {
           const ms = Math.floor(next() * baseline.measuredMs);
           const run = await runOnce(name, `M${String(i).padStart(5, "0")}`, { kind: "moment", ms });
