@@ -63,6 +63,7 @@ import {
   randomText,
   type Streamed,
   streamed,
+  streamFamilies,
 } from "./support/fuzz.js";
 
 /** Device links: PN532 (NFC), CCID (contact reader), PIN pad, modem AT lines and URCs, ESC/POS printer. */
@@ -247,11 +248,7 @@ describe("fuzz PIN pad protocol", () => {
       parser: "PIN pad frame decoder",
       seed: 321,
       budget: 1500,
-      families: [
-        { name: "random", input: streamed(randomBytes(400)) },
-        { name: "mutated", input: streamed(mutated(frames)), weight: 2 },
-        { name: "large", input: streamed(largeBytes(frames)), weight: 0.01 },
-      ],
+      families: streamFamilies(frames),
       parse: (input) => {
         const decoder = new PinPadFrameDecoder();
         return feed((c) => decoder.push(c))(input);
@@ -318,11 +315,7 @@ describe("fuzz modem AT lines and URCs", () => {
       parser: "AT parser stream",
       seed: 331,
       budget: 1500,
-      families: [
-        { name: "random", input: streamed(randomBytes(400)) },
-        { name: "mutated", input: streamed(mutated(lines)), weight: 2 },
-        { name: "large", input: streamed(largeBytes(lines)), weight: 0.01 },
-      ],
+      families: streamFamilies(lines),
       parse: (input) => {
         const parser = new AtParser({ payloadRule: quectelPayloadRule });
         parser.expect({ text: "AT+CSQ", prefix: "+CSQ" });

@@ -32,6 +32,7 @@ import {
   randomText,
   type Streamed,
   streamed,
+  streamFamilies,
 } from "./support/fuzz.js";
 
 /** The cash-register (ECR) protocol: JSON messages, serial STX/ETX/LRC and TCP length framing; flash frames. */
@@ -129,11 +130,7 @@ describe("fuzz ECR protocol", () => {
       parser: "ECR serial frames",
       seed: 404,
       budget: 1000,
-      families: [
-        { name: "random", input: streamed(randomBytes(400)) },
-        { name: "mutated", input: streamed(mutated(frames)), weight: 2 },
-        { name: "large", input: streamed(largeBytes(frames)), weight: 0.01 },
-      ],
+      families: streamFamilies(frames),
       parse: (input) => {
         const decoder = createEcrSerialDecoder();
         return feed((c) => decoder.push(c))(input);
@@ -237,11 +234,7 @@ describe("fuzz flash protocol frames", () => {
       parser: "flash frame decoder",
       seed: 412,
       budget: 1000,
-      families: [
-        { name: "random", input: streamed(randomBytes(400)) },
-        { name: "mutated", input: streamed(mutated(frames)), weight: 2 },
-        { name: "large", input: streamed(largeBytes(frames)), weight: 0.01 },
-      ],
+      families: streamFamilies(frames),
       parse: (input) => {
         const decoder = new FlashFrameDecoder();
         return feed((c) => decoder.push(c))(input);

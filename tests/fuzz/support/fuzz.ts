@@ -515,6 +515,18 @@ export function streamed(bytes: fc.Arbitrary<Buffer>): fc.Arbitrary<Streamed> {
   return fc.tuple(bytes, fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 24 }));
 }
 
+/**
+ * The families of a stream decoder: random bytes, mutated valid streams (twice the share) and one large
+ * run, each handed over in random chunks.
+ */
+export function streamFamilies(valid: fc.Arbitrary<Buffer>): FuzzFamily<Streamed>[] {
+  return [
+    { name: "random", input: streamed(randomBytes(400)) },
+    { name: "mutated", input: streamed(mutated(valid)), weight: 2 },
+    { name: "large", input: streamed(largeBytes(valid)), weight: 0.01 },
+  ];
+}
+
 /** Several valid encodings back to back, with random noise between some of them. */
 export function concatenated(valid: fc.Arbitrary<Buffer>, maxCount = 4): fc.Arbitrary<Buffer> {
   return fc
