@@ -93,52 +93,92 @@ export function handleTms(x: Exchange, ctx: HostContext): Reply | undefined {
   const tms = tmsOf(ctx);
   const base = { time: ctx.clock().toISOString(), terminalId: x.terminal.terminalId, code };
   const data = Buffer.from(x.fields[62] ?? "", "hex");
-  const answer = (field62: Buffer | undefined, sent: number, item?: string): Reply => {
+  try {
+    const { field62, sent, item } = answerTms(tms, code, data);
     tms.note({ ...base, ...(item === undefined ? {} : { item }), sent, responseCode: "00" });
     const fields: Record<number, string> = { 60: x.fields[60]! };
     if (field62 !== undefined) fields[62] = field62.toString("hex").toUpperCase();
     return reply("00", fields);
-  };
-  try {
-    switch (code) {
-      case TmsCode.Parameters:
-        return answer(buildTerminalParameters(tms.parameters), 1);
-      case TmsCode.CapkQuery: {
-        const { received } = parseQueryRequest(data);
-        const { status, entries } = page(tms.capks, received, tms.pageSize);
-        const list = entries.map((c) => ({ rid: c.rid, index: c.index, expiry: c.expiry }));
-        return answer(buildCapkQueryResponse({ status, entries: list }), entries.length, String(received));
-      }
-      case TmsCode.CapkDownload: {
-        const key = parseCapkDownloadRequest(data);
-        const found = tms.capks.find((c) => c.rid === key.rid && c.index === key.index);
-        const record = found ? buildCapkRecord(found) : undefined;
-        return answer(buildDownloadResponse(record), found ? 1 : 0, `${key.rid}:${key.index}`);
-      }
-      case TmsCode.AidQuery: {
-        const { received } = parseQueryRequest(data);
-        const { status, entries } = page(tms.aids, received, tms.pageSize);
-        const list = entries.map((a) => a.aid);
-        return answer(buildAidQueryResponse({ status, entries: list }), entries.length, String(received));
-      }
-      case TmsCode.AidDownload: {
-        const { aid } = parseAidDownloadRequest(data);
-        const found = tms.aids.find((a) => a.aid === aid);
-        return answer(buildDownloadResponse(found ? buildAidRecord(found) : undefined), found ? 1 : 0, aid);
-      }
-      case TmsCode.Blacklist: {
-        const { received } = parseBlacklistRequest(data);
-        const { status, entries } = page(tms.blacklist, received, tms.pageSize);
-        return answer(buildBlacklistPage({ status, pans: entries }), entries.length, String(received));
-      }
-      default:
-        // 371 / 381 / 391: the end of a download; nothing to send.
-        return answer(undefined, 0);
-    }
   } catch (error) {
     if (!(error instanceof TmsError)) throw error;
     tms.note({ ...base, sent: 0, responseCode: "30" });
     return reply("30", {}, `TMS ${code}: ${error.message}`);
+  }
+}
+
+/** What a TMS host serves: the records and the page size of its query answers. */
+export interface TmsData {
+  readonly capks: readonly CapkRecord[];
+  readonly aids: readonly AidRecord[];
+  readonly blacklist: readonly string[];
+  readonly parameters: TerminalParameters;
+  readonly pageSize: number;
+}
+
+/** One TMS answer: field 62 (none for the end messages), how many entries it carries, what was asked. */
+export interface TmsAnswer {
+  field62: Buffer | undefined;
+  sent: number;
+  item?: string;
+}
+
+/**
+ * The answer to one TMS request (60.3 `code`, the request's field 62), pure: the simulator and the
+ * firmware's unit tests serve downloads through it. A malformed field 62 throws TmsError.
+ */
+export function answerTms(data: TmsData, code: string, request62: Buffer): TmsAnswer {
+  switch (code) {
+    case TmsCode.Parameters:
+      return { field62: buildTerminalParameters(data.parameters), sent: 1 };
+    case TmsCode.CapkQuery: {
+      const { received } = parseQueryRequest(request62);
+      const { status, entries } = page(data.capks, received, data.pageSize);
+      const list = entries.map((c) => ({ rid: c.rid, index: c.index, expiry: c.expiry }));
+      return {
+        field62: buildCapkQueryResponse({ status, entries: list }),
+        sent: entries.length,
+        item: String(received),
+      };
+    }
+    case TmsCode.CapkDownload: {
+      const key = parseCapkDownloadRequest(request62);
+      const found = data.capks.find((c) => c.rid === key.rid && c.index === key.index);
+      return {
+        field62: buildDownloadResponse(found ? buildCapkRecord(found) : undefined),
+        sent: found ? 1 : 0,
+        item: `${key.rid}:${key.index}`,
+      };
+    }
+    case TmsCode.AidQuery: {
+      const { received } = parseQueryRequest(request62);
+      const { status, entries } = page(data.aids, received, data.pageSize);
+      return {
+        field62: buildAidQueryResponse({ status, entries: entries.map((a) => a.aid) }),
+        sent: entries.length,
+        item: String(received),
+      };
+    }
+    case TmsCode.AidDownload: {
+      const { aid } = parseAidDownloadRequest(request62);
+      const found = data.aids.find((a) => a.aid === aid);
+      return {
+        field62: buildDownloadResponse(found ? buildAidRecord(found) : undefined),
+        sent: found ? 1 : 0,
+        item: aid,
+      };
+    }
+    case TmsCode.Blacklist: {
+      const { received } = parseBlacklistRequest(request62);
+      const { status, entries } = page(data.blacklist, received, data.pageSize);
+      return {
+        field62: buildBlacklistPage({ status, pans: entries }),
+        sent: entries.length,
+        item: String(received),
+      };
+    }
+    default:
+      // 371 / 381 / 391: the end of a download; nothing to send.
+      return { field62: undefined, sent: 0 };
   }
 }
 
@@ -149,7 +189,8 @@ function page<T>(all: readonly T[], received: number, size: number): { status: T
   return { status: received + entries.length >= all.length ? "last" : "more", entries };
 }
 
-function capkRecord(c: {
+/** A CAPK (hex fields, e.g. the rig's test keys) as a TMS record; the checksum computed when not given. */
+export function capkRecord(c: {
   rid: string;
   index: string;
   modulus: string;

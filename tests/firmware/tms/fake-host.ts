@@ -3,20 +3,13 @@ import type { Iso8583Message } from "../../../protocol/iso8583/spec.js";
 import { parseField60 } from "../../../protocol/iso8583/subfields/field60.js";
 import {
   type AidRecord,
-  buildAidQueryResponse,
-  buildAidRecord,
-  buildBlacklistPage,
-  buildCapkQueryResponse,
   buildCapkRecord,
   buildDownloadResponse,
-  buildTerminalParameters,
   type CapkRecord,
-  parseAidDownloadRequest,
-  parseBlacklistRequest,
   parseCapkDownloadRequest,
-  parseQueryRequest,
   type TerminalParameters,
 } from "../../../protocol/iso8583/tms/index.js";
+import { answerTms, capkRecord } from "../../../tools/host-sim/tms.js";
 import { loadTestCapks } from "../../../tools/rig/cards/emv/index.js";
 
 export interface FakeData {
@@ -31,25 +24,9 @@ export interface FakeData {
   sendCapk?: (record: CapkRecord) => CapkRecord;
 }
 
-export const testCapkRecords = (): CapkRecord[] =>
-  loadTestCapks().map((c) => ({
-    rid: c.rid,
-    index: c.index,
-    expiry: c.expiry,
-    hashAlgorithm: "01",
-    keyAlgorithm: "01",
-    modulus: c.modulus,
-    exponent: c.exponent,
-    checksum: c.hash,
-  }));
+export const testCapkRecords = (): CapkRecord[] => loadTestCapks().map(capkRecord);
 
-function page<T>(all: readonly T[], received: number, size: number) {
-  if (received >= all.length) return { status: "none" as const, entries: [] };
-  const entries = all.slice(received, received + size);
-  return { status: received + entries.length >= all.length ? ("last" as const) : ("more" as const), entries };
-}
-
-/** A TMS host in memory behind the TmsLink interface (what AcquirerSession.query offers). */
+/** The simulator's TMS answers (tools/host-sim/tms.ts) behind the TmsLink interface (AcquirerSession.query). */
 export function fakeHost(overrides: Partial<FakeData> = {}) {
   const data: FakeData = {
     capks: testCapkRecords(),
@@ -69,38 +46,12 @@ export function fakeHost(overrides: Partial<FakeData> = {}) {
       sent.push(request);
       const code = parseField60(request.fields[60]!).netMgmtCode!;
       const f62 = Buffer.from(request.fields[62] ?? "", "hex");
-      let out: Buffer | undefined;
-      switch (code) {
-        case "360":
-          out = buildTerminalParameters(data.parameters);
-          break;
-        case "372": {
-          const p = page(data.capks, parseQueryRequest(f62).received, data.pageSize);
-          out = buildCapkQueryResponse({ status: p.status, entries: p.entries });
-          break;
-        }
-        case "370": {
-          const key = parseCapkDownloadRequest(f62);
-          const found = data.capks.find((c) => c.rid === key.rid && c.index === key.index);
-          out = buildDownloadResponse(found && buildCapkRecord(data.sendCapk ? data.sendCapk(found) : found));
-          break;
-        }
-        case "382": {
-          const p = page(data.aids, parseQueryRequest(f62).received, data.pageSize);
-          out = buildAidQueryResponse({ status: p.status, entries: p.entries.map((a) => a.aid) });
-          break;
-        }
-        case "380": {
-          const { aid } = parseAidDownloadRequest(f62);
-          const found = data.aids.find((a) => a.aid === aid);
-          out = buildDownloadResponse(found && buildAidRecord(found));
-          break;
-        }
-        case "390": {
-          const p = page(data.blacklist, parseBlacklistRequest(f62).received, data.pageSize);
-          out = buildBlacklistPage({ status: p.status, pans: p.entries });
-          break;
-        }
+      // The simulator's own answers; `sendCapk` swaps the record a download sends for a wrong one.
+      let out = answerTms(data, code, f62).field62;
+      if (code === "370" && data.sendCapk) {
+        const key = parseCapkDownloadRequest(f62);
+        const found = data.capks.find((c) => c.rid === key.rid && c.index === key.index);
+        out = buildDownloadResponse(found && buildCapkRecord(data.sendCapk(found)));
       }
       const fields: Record<number, string> = {
         11: request.fields[11]!,
